@@ -1,0 +1,40 @@
+/*
+ * arena.h - region allocator for one unit of work (a request, a chunk).
+ *
+ * Allocations live until arena_reset() or arena_free(); foreign handles
+ * (PGresult, redisReply, json_object, ...) are registered with
+ * arena_on_cleanup() so they are released with the arena, in reverse order
+ * of registration (like nginx pool cleanup handlers).
+ */
+#ifndef DOCXP_ARENA_H
+#define DOCXP_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena;
+
+/* Returns a new empty arena; aborts on out-of-memory. Free with arena_free. */
+struct arena *arena_new(void);
+
+/* Runs the cleanup handlers and frees everything, including the arena. */
+void arena_free(struct arena *a);
+
+/* Runs the cleanup handlers and forgets all allocations; keeps one block. */
+void arena_reset(struct arena *a);
+
+/* Returns n bytes aligned for any type, owned by the arena. Never NULL. */
+void *arena_alloc(struct arena *a, size_t n);
+
+/* Like arena_alloc, zero-filled. */
+void *arena_zalloc(struct arena *a, size_t n);
+
+/* Copies of strings, owned by the arena. */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Calls fn(ptr) when the arena is reset or freed. */
+void arena_on_cleanup(struct arena *a, void (*fn)(void *), void *ptr);
+
+#endif

@@ -1,0 +1,8 @@
+libdocxp_a_SOURCES += \
+	src/util/alloc.c src/util/alloc.h \
+	src/util/arena.c src/util/arena.h \
+	src/util/buf.c src/util/buf.h \
+	src/util/conf.c src/util/conf.h \
+	src/util/digest.c src/util/digest.h \
+	src/util/log.c src/util/log.h \
+	src/util/status.c src/util/status.h
