@@ -1,11 +1,9 @@
-UNIT_TESTS = \
-	tests/unit/util/test_conf \
-	tests/unit/util/test_buf
-
-check_PROGRAMS += $(UNIT_TESTS)
-TESTS += $(UNIT_TESTS)
-
-tests_unit_util_test_conf_SOURCES = tests/unit/util/test_conf.c
-tests_unit_util_test_conf_LDADD = $(UNIT_LIBS)
-tests_unit_util_test_buf_SOURCES = tests/unit/util/test_buf.c
-tests_unit_util_test_buf_LDADD = $(UNIT_LIBS)
+# One fragment per subsystem; each adds its cmocka programs to
+# check_PROGRAMS and TESTS and links them with $(UNIT_LIBS).
+include $(srcdir)/tests/unit/util/local.mk
+include $(srcdir)/tests/unit/extract/local.mk
+include $(srcdir)/tests/unit/index/local.mk
+include $(srcdir)/tests/unit/http/local.mk
+include $(srcdir)/tests/unit/store/local.mk
+include $(srcdir)/tests/unit/queue/local.mk
+include $(srcdir)/tests/unit/api/local.mk

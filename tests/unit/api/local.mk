@@ -1,0 +1,1 @@
+# unit tests of src/api (cmocka): add check_PROGRAMS/TESTS here

@@ -1,0 +1,1 @@
+# unit tests of src/extract (cmocka): add check_PROGRAMS/TESTS here

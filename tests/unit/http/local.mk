@@ -1,0 +1,1 @@
+# unit tests of src/http (cmocka): add check_PROGRAMS/TESTS here

@@ -1,0 +1,1 @@
+# unit tests of src/index (cmocka): add check_PROGRAMS/TESTS here

@@ -1,0 +1,1 @@
+# unit tests of src/queue (cmocka): add check_PROGRAMS/TESTS here
