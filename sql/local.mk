@@ -1,0 +1,14 @@
+# Forward-only migrations, numbered. They are compiled into the programs
+# (src/store/migrations_data.c) so that `docxp migrate` needs no data
+# directory at run time.
+MIGRATIONS = sql/001_initial.sql
+
+EXTRA_DIST += $(MIGRATIONS) sql/embed-migrations.sh
+BUILT_SOURCES = src/store/migrations_data.c
+CLEANFILES += src/store/migrations_data.c
+nodist_libdocxp_a_SOURCES = src/store/migrations_data.c
+
+src/store/migrations_data.c: $(MIGRATIONS) $(srcdir)/sql/embed-migrations.sh
+	$(AM_V_GEN)$(MKDIR_P) src/store && files= && \
+	for f in $(MIGRATIONS); do files="$$files $(srcdir)/$$f"; done && \
+	$(SHELL) $(srcdir)/sql/embed-migrations.sh $@ $$files

@@ -1,0 +1,2 @@
+libdocxp_a_SOURCES += \
+	src/extract/extract.c src/extract/extract.h

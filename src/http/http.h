@@ -20,11 +20,11 @@ struct arena;
 #define HTTP_MAX_PARAMS 4
 
 struct http_request {
-	struct arena *arena;	  /* freed when the request ends */
-	const char *method;	  /* "GET", "POST", ... */
-	const char *path;	  /* URL path without the query string, percent-decoded */
-	const char *query;	  /* raw query string, "" if none */
-	const char *content_type; /* "" if absent */
+	struct arena *arena;	   /* freed when the request ends */
+	const char *method;	   /* "GET", "POST", ... */
+	const char *path;	   /* URL path without the query string, percent-decoded */
+	const char *query;	   /* raw query string, "" if none */
+	const char *content_type;  /* "" if absent */
 	const char *authorization; /* "" if absent */
 	const char *last_event_id; /* Last-Event-ID header, "" if absent */
 	const char *request_id;	   /* X-Request-Id from nginx, or generated */
@@ -35,10 +35,14 @@ struct http_request {
 	void *thread_ctx; /* what the server's thread_init returned for this thread */
 	void *fcgi;	  /* FCGX_Request *, for the response writers */
 	bool responded;	  /* a response (or stream head) was sent */
+	int status;	  /* HTTP status sent, 0 before the response */
 };
 
 /* Returns the percent-decoded value of query parameter name (arena-owned),
- * or NULL when absent. */
+ * or NULL when absent. '+' decodes to a space; a parameter without '='
+ * has the value ""; when a name repeats, the first occurrence wins. A value
+ * whose encoding is invalid (bad %XX, %00) reads as NULL; the server
+ * rejects such query strings with 400 before any handler runs. */
 const char *http_query_param(struct http_request *r, const char *name);
 
 /* Sends status and body (serialised compactly) with Content-Type
@@ -47,14 +51,17 @@ void http_respond_json(struct http_request *r, int status, struct json_object *b
 
 /* Sends {"error":{"code":status_code(rc),"message":...}} with status_http(rc). */
 void http_respond_error(struct http_request *r, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Sends status with a text body and the given content type. */
 void http_respond_text(struct http_request *r, int status, const char *content_type, const char *text);
 
 /* Server-Sent Events. http_sse_begin sends the headers (200,
  * text/event-stream, no caching, X-Accel-Buffering: no). The writers flush
- * after every event and return 0, or -EPIPE once the client is gone. */
+ * after every event and return 0, or -EPIPE once the client is gone.
+ * Multi-line data and comments are split into one field per line; id and
+ * event (either may be NULL) must not contain line breaks: -EINVAL.
+ * http_sse_begin returns -EINVAL when a response was already sent. */
 int http_sse_begin(struct http_request *r);
 int http_sse_event(struct http_request *r, const char *id, const char *event, const char *data);
 int http_sse_comment(struct http_request *r, const char *text);
@@ -91,11 +98,28 @@ struct http_server_config {
  * status (socket could not be created: DX_E_CONFIG / -errno).
  *
  * Routing: an unknown path answers 404, a known path with another method
- * 405, a body over max_body_bytes 413 (all JSON errors).
+ * 405 (with Allow), a body over max_body_bytes 413 (all JSON errors). A
+ * CONTENT_LENGTH over max_body_bytes (0 = 1 MiB) is refused before the
+ * body is read; without CONTENT_LENGTH the body is read to its end but
+ * never past the cap; a garbage CONTENT_LENGTH, a body shorter than
+ * announced, or a path with bad %-escapes or %00 answers 400.
+ *
+ * r->request_id is nginx's X-Request-Id (HTTP_X_REQUEST_ID) when it is
+ * 1-64 plain characters, else 32 random hex digits; every request is logged
+ * with it. The X-Request-Id response header is left to nginx (add_header).
+ *
+ * The listening socket is never shutdown(): a socket passed by systemd must
+ * survive a restart, so the threads wait in poll() on it and on an eventfd
+ * that wakes them all to stop.
  */
 int http_server_run(const struct http_server_config *cfg);
 
+/* Returns true once http_server_run has been asked to stop. Long-running
+ * handlers (event streams) poll it between events and return. */
+bool http_server_stopping(void);
+
 /* Matches path against pattern; fills params (arena-owned) and returns true on a match. */
-bool http_route_match(struct arena *a, const char *pattern, const char *path, const char **params, int *nparams);
+bool http_route_match(struct arena *a, const char *pattern, const char *path, const char **params,
+		      int *nparams);
 
 #endif

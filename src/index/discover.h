@@ -40,7 +40,7 @@ struct discover_result {
 struct discover_options {
 	const char *const *include; /* NULL-terminated globs, NULL or empty = everything */
 	const char *const *exclude; /* NULL-terminated globs, may be NULL */
-	int64_t max_file_bytes;
+	int64_t max_file_bytes; /* larger files are TOO_LARGE (<= 0 = no limit) */
 	size_t max_files; /* refuse repositories with more candidates (0 = no limit) */
 };
 

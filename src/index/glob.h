@@ -2,7 +2,7 @@
  * glob.h - gitignore-like path globs with "**".
  *
  * "*" matches within one path segment, "?" one character but '/', "[...]"
- * a character class, "**" any number of segments ("**\/x", "a/**", "a/**\/b").
+ * a character class, "**" any number of segments ("**\/x", "a/\**", "a/\**\/b").
  * A pattern without '/' matches the file's base name at any depth
  * ("*.java" matches "src/A.java"). Paths are relative and '/'-separated.
  */

@@ -1,0 +1,1 @@
+libdocxp_a_SOURCES += src/queue/redisq.c src/queue/redisq.h

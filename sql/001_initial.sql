@@ -1,0 +1,136 @@
+-- 001_initial: repositories, jobs, chunks, files, entities.
+--
+-- PostgreSQL is the source of truth for every job; Redis only delivers
+-- work. Constraints make duplicates impossible: one file row per
+-- (repository, path), one entity row per (file, ordinal), one chunk row per
+-- (job, seq).
+
+CREATE TABLE repositories (
+    id              bigserial PRIMARY KEY,
+    path            text NOT NULL UNIQUE CHECK (path LIKE '/%'),
+    name            text NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    last_indexed_at timestamptz,
+    last_commit     text,
+    last_branch     text
+);
+
+CREATE TABLE jobs (
+    id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    repository_id         bigint NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    job_type              text NOT NULL CHECK (job_type IN ('full', 'incremental')),
+    status                text NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'planning', 'running', 'paused', 'completed',
+                                            'completed_with_errors', 'failed', 'cancelled')),
+    file_patterns         jsonb NOT NULL DEFAULT '[]',
+    exclude_patterns      jsonb NOT NULL DEFAULT '[]',
+    chunk_size            integer NOT NULL CHECK (chunk_size > 0),
+    max_concurrent_chunks integer NOT NULL CHECK (max_concurrent_chunks > 0),
+    max_retries           integer NOT NULL CHECK (max_retries > 0),
+    max_file_bytes        bigint NOT NULL CHECK (max_file_bytes > 0),
+    -- progress counters, updated in the transaction of each chunk
+    total_files           integer NOT NULL DEFAULT 0,
+    files_processed       integer NOT NULL DEFAULT 0,
+    files_skipped         integer NOT NULL DEFAULT 0,
+    files_failed          integer NOT NULL DEFAULT 0,
+    entities              bigint NOT NULL DEFAULT 0,
+    bytes_processed       bigint NOT NULL DEFAULT 0,
+    chunks_total          integer NOT NULL DEFAULT 0,
+    chunks_done           integer NOT NULL DEFAULT 0,
+    chunks_failed         integer NOT NULL DEFAULT 0,
+    skip_reasons          jsonb NOT NULL DEFAULT '{}',
+    -- what the repository was at when planned
+    commit_sha            text,
+    branch                text,
+    commit_time           timestamptz,
+    error                 text,
+    -- planning is leased like chunks so that a dead planner is replaced
+    planner               text,
+    planner_lease_until   timestamptz,
+    created_at            timestamptz NOT NULL DEFAULT now(),
+    started_at            timestamptz,
+    finished_at           timestamptz,
+    updated_at            timestamptz NOT NULL DEFAULT now(),
+    CHECK (files_processed + files_skipped + files_failed <= total_files OR status IN ('pending', 'planning'))
+);
+CREATE INDEX jobs_status_created_idx ON jobs (status, created_at DESC);
+CREATE INDEX jobs_repository_created_idx ON jobs (repository_id, created_at DESC);
+CREATE INDEX jobs_created_idx ON jobs (created_at DESC);
+
+CREATE TABLE chunks (
+    id              bigserial PRIMARY KEY,
+    job_id          uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    seq             integer NOT NULL CHECK (seq >= 0),
+    status          text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'dead')),
+    paths           text[] NOT NULL,
+    attempts        integer NOT NULL DEFAULT 0,
+    lease_owner     text,
+    lease_until     timestamptz,
+    last_error      text,
+    enqueued_at     timestamptz NOT NULL DEFAULT now(),
+    files_processed integer NOT NULL DEFAULT 0,
+    files_skipped   integer NOT NULL DEFAULT 0,
+    files_failed    integer NOT NULL DEFAULT 0,
+    entities        integer NOT NULL DEFAULT 0,
+    started_at      timestamptz,
+    finished_at     timestamptz,
+    UNIQUE (job_id, seq)
+);
+-- the reconcile step only looks at chunks that are not finished
+CREATE INDEX chunks_open_idx ON chunks (job_id, seq) WHERE status IN ('queued', 'running');
+
+CREATE TABLE files (
+    id             bigserial PRIMARY KEY,
+    repository_id  bigint NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    path           text NOT NULL CHECK (path <> '' AND path NOT LIKE '/%'),
+    language       text NOT NULL,
+    size_bytes     bigint NOT NULL CHECK (size_bytes >= 0),
+    line_count     integer NOT NULL CHECK (line_count >= 0),
+    content_sha256 text NOT NULL CHECK (length(content_sha256) = 64),
+    job_id         uuid REFERENCES jobs (id) ON DELETE SET NULL,
+    commit_sha     text,
+    indexed_at     timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (repository_id, path)
+);
+
+CREATE TABLE entities (
+    id             bigserial PRIMARY KEY,
+    file_id        bigint NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    repository_id  bigint NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    ordinal        integer NOT NULL CHECK (ordinal >= 0),
+    kind           text NOT NULL,
+    name           text NOT NULL,
+    qualified_name text NOT NULL,
+    language       text NOT NULL,
+    start_line     integer NOT NULL CHECK (start_line >= 1),
+    end_line       integer NOT NULL,
+    content        text NOT NULL,
+    content_sha256 text NOT NULL,
+    UNIQUE (file_id, ordinal),
+    CHECK (end_line >= start_line)
+);
+CREATE INDEX entities_repository_idx ON entities (repository_id);
+
+-- Per-file outcomes that are not plain success: skipped files with their
+-- reason and failed files with the error, one row per job and path.
+CREATE TABLE job_file_issues (
+    id         bigserial PRIMARY KEY,
+    job_id     uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    path       text NOT NULL,
+    kind       text NOT NULL CHECK (kind IN ('skipped', 'failed')),
+    reason     text NOT NULL,
+    message    text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (job_id, path)
+);
+
+-- Adds two {"reason": count} objects key by key.
+CREATE FUNCTION docxp_add_counts(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(jsonb_object_agg(k, n), '{}'::jsonb)
+    FROM (SELECT k, sum(n) AS n
+          FROM (SELECT key AS k, value::text::bigint AS n FROM jsonb_each(coalesce(a, '{}'))
+                UNION ALL
+                SELECT key, value::text::bigint FROM jsonb_each(coalesce(b, '{}'))) s
+          GROUP BY k) t
+$$;

@@ -1,0 +1,173 @@
+/*
+ * common.c - per-thread context and helpers shared by the API handlers.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "api/api.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/conf.h"
+#include "util/log.h"
+#include "util/status.h"
+
+/* Deep nesting is a denial-of-service vector, and no request needs it. */
+#define API_JSON_MAX_DEPTH 16
+
+const struct http_route api_routes[] = {
+	{"POST", "/api/v1/indexing/start", api_jobs_start},
+	{"GET", "/api/v1/indexing/jobs", api_jobs_list},
+	{"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status},
+	{"GET", "/api/v1/indexing/health", api_health},
+};
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+void *api_thread_init(void *cfg)
+{
+	struct api_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->cfg = cfg;
+	return ctx;
+}
+
+void api_thread_fini(void *p)
+{
+	struct api_ctx *ctx = p;
+
+	if (!ctx)
+		return;
+	if (ctx->db_connected)
+		db_close(&ctx->db);
+	if (ctx->redis_connected)
+		redisq_close(&ctx->q);
+	free(ctx);
+}
+
+struct db *api_db(struct http_request *r)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+
+	if (!ctx->db_connected) {
+		if (db_connect(&ctx->db, ctx->cfg->database_uri) != 0) {
+			log_err("%s | req=%s", ctx->db.errmsg, r->request_id);
+			db_close(&ctx->db);
+			http_respond_error(r, DX_E_DB, "database unavailable");
+			return NULL;
+		}
+		ctx->db_connected = 1;
+	}
+	return &ctx->db;
+}
+
+struct redisq *api_redis_quiet(struct http_request *r)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+
+	if (!ctx->redis_connected) {
+		if (redisq_connect(&ctx->q, ctx->cfg) != 0) {
+			log_err("%s | req=%s", ctx->q.errmsg, r->request_id);
+			redisq_close(&ctx->q);
+			return NULL;
+		}
+		ctx->redis_connected = 1;
+	}
+	return &ctx->q;
+}
+
+struct redisq *api_redis(struct http_request *r)
+{
+	struct redisq *q = api_redis_quiet(r);
+
+	if (!q)
+		http_respond_error(r, DX_E_REDIS, "queue unavailable");
+	return q;
+}
+
+static void api_json_put(void *obj)
+{
+	json_object_put(obj);
+}
+
+struct json_object *api_parse_body(struct http_request *r)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+
+	if (r->content_type[0] && strncasecmp(r->content_type, "application/json", 16) != 0) {
+		http_respond_error(r, DX_E_MEDIATYPE, "Content-Type must be application/json");
+		return NULL;
+	}
+	if (r->body_len == 0) {
+		http_respond_error(r, DX_E_BADJSON, "request body is empty; a JSON object is required");
+		return NULL;
+	}
+	tok = json_tokener_new_ex(API_JSON_MAX_DEPTH);
+	obj = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) < r->body_len) {
+		/* Trailing garbage after the object, except white space. */
+		size_t i;
+
+		for (i = json_tokener_get_parse_end(tok); i < r->body_len; i++)
+			if (!isspace((unsigned char)r->body[i])) {
+				jerr = json_tokener_error_parse_unexpected;
+				break;
+			}
+	}
+	if (jerr != json_tokener_success || !obj) {
+		http_respond_error(r, DX_E_BADJSON, "malformed JSON: %s",
+				   jerr == json_tokener_continue ? "unexpected end of input"
+								 : json_tokener_error_desc(jerr));
+		json_object_put(obj);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	arena_on_cleanup(r->arena, api_json_put, obj);
+	if (!json_object_is_type(obj, json_type_object)) {
+		http_respond_error(r, DX_E_BADJSON, "the request body must be a JSON object");
+		return NULL;
+	}
+	return obj;
+}
+
+int api_valid_uuid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return 0;
+	for (i = 0; shape[i]; i++) {
+		if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int api_query_int(struct http_request *r, const char *name, int def, int min, int max, int *out)
+{
+	const char *v = http_query_param(r, name);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max) {
+		http_respond_error(r, DX_E_BADREQUEST, "query parameter %s must be an integer from %d to %d", name,
+				   min, max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}

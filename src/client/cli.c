@@ -1,0 +1,276 @@
+/*
+ * cli.c - docxp migrate | index | jobs | status.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "client/apiclient.h"
+#include "client/cli.h"
+#include "client/progress.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "util/buf.h"
+#include "util/conf.h"
+#include "util/status.h"
+
+int cli_migrate(const struct conf *cfg)
+{
+	struct db db;
+	int applied = 0, rc;
+
+	rc = db_connect(&db, cfg->database_uri);
+	if (rc == 0)
+		rc = migrate_run(&db, &applied);
+	if (rc) {
+		fprintf(stderr, "docxp migrate: %s\n", db.errmsg);
+		db_close(&db);
+		return status_exit(rc);
+	}
+	printf("schema at version %d (%d migration%s applied)\n", migrate_current_version(&db), applied,
+	       applied == 1 ? "" : "s");
+	db_close(&db);
+	return 0;
+}
+
+/* Prints the API's error document (or raw text) for a failed call. */
+static int cli_report_error(const char *what, long status, const struct buf *body)
+{
+	struct json_object *doc = json_tokener_parse(buf_str(body)), *err, *msg;
+
+	if (doc && json_object_object_get_ex(doc, "error", &err) && json_object_object_get_ex(err, "message", &msg))
+		fprintf(stderr, "docxp %s: HTTP %ld: %s\n", what, status, json_object_get_string(msg));
+	else
+		fprintf(stderr, "docxp %s: HTTP %ld: %.300s\n", what, status, buf_str(body));
+	json_object_put(doc);
+	return status >= 500 ? 69 : 65;
+}
+
+/* One GET of a job's status. Returns the parsed document or NULL. */
+static struct json_object *cli_fetch_status(struct apiclient *c, const char *job_id, struct buf *body)
+{
+	char path[128];
+	long status;
+
+	snprintf(path, sizeof(path), "/api/v1/indexing/jobs/%s/status", job_id);
+	if (apiclient_request(c, "GET", path, NULL, &status, body) != 0 || status != 200)
+		return NULL;
+	return json_tokener_parse(buf_str(body));
+}
+
+static int cli_is_terminal(const char *s)
+{
+	return strcmp(s, "completed") == 0 || strcmp(s, "completed_with_errors") == 0 ||
+	       strcmp(s, "failed") == 0 || strcmp(s, "cancelled") == 0;
+}
+
+static long cli_long(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? (long)json_object_get_int64(v) : 0;
+}
+
+/* Follows the job until it ends; returns the exit code. */
+static int cli_wait(struct apiclient *c, const char *job_id)
+{
+	struct progress p;
+	struct buf body;
+	int failures = 0, rc = 0;
+
+	buf_init(&body, 0);
+	progress_init(&p, stderr);
+	for (;;) {
+		struct json_object *job = cli_fetch_status(c, job_id, &body), *st;
+		const char *status;
+
+		if (!job) {
+			/* The API may restart under us: keep trying a while. */
+			if (++failures > 60) {
+				progress_finish(&p);
+				fprintf(stderr, "docxp index: lost contact with the API: %s\n", c->errmsg);
+				rc = 69;
+				break;
+			}
+			sleep(1);
+			continue;
+		}
+		failures = 0;
+		progress_update(&p, job);
+		json_object_object_get_ex(job, "status", &st);
+		status = json_object_get_string(st);
+		if (cli_is_terminal(status)) {
+			progress_finish(&p);
+			printf("job %s %s: %ld files (%ld processed, %ld skipped, %ld failed), %ld entities, %ld chunks\n",
+			       job_id, status, cli_long(job, "total_files"), cli_long(job, "files_processed"),
+			       cli_long(job, "files_skipped"), cli_long(job, "files_failed"), cli_long(job, "entities"),
+			       cli_long(job, "chunks_total"));
+			rc = strncmp(status, "completed", 9) == 0 ? 0 : 1;
+			json_object_put(job);
+			break;
+		}
+		json_object_put(job);
+		usleep(250000);
+	}
+	buf_release(&body);
+	return rc;
+}
+
+int cli_index(const char *url, int argc, char **argv)
+{
+	static const struct option opts[] = {{"wait", no_argument, NULL, 'w'},
+					     {"type", required_argument, NULL, 't'},
+					     {"include", required_argument, NULL, 'i'},
+					     {"exclude", required_argument, NULL, 'x'},
+					     {NULL, 0, NULL, 0}};
+	struct json_object *req = json_object_new_object(), *inc = json_object_new_array();
+	struct json_object *exc = json_object_new_array(), *reply = NULL, *id;
+	struct apiclient c;
+	struct buf body;
+	char real[PATH_MAX];
+	const char *type = "full";
+	int wait = 0, opt, rc;
+	long status;
+
+	buf_init(&body, 0);
+	/* 0, not 1: glibc then also forgets the "+" of the first parse. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "wt:i:x:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'w': wait = 1; break;
+		case 't': type = optarg; break;
+		case 'i': json_object_array_add(inc, json_object_new_string(optarg)); break;
+		case 'x': json_object_array_add(exc, json_object_new_string(optarg)); break;
+		default:
+			fprintf(stderr, "usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]... "
+					"[--exclude GLOB]...\n");
+			rc = 64;
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]...\n");
+		rc = 64;
+		goto out;
+	}
+	/* The API resolves the path on its host; a relative path means the
+	 * caller's directory, which only this process knows. */
+	if (!realpath(argv[optind], real)) {
+		fprintf(stderr, "docxp index: %s: no such directory\n", argv[optind]);
+		rc = 66;
+		goto out;
+	}
+	json_object_object_add(req, "repository_path", json_object_new_string(real));
+	json_object_object_add(req, "job_type", json_object_new_string(type));
+	json_object_object_add(req, "file_patterns", json_object_get(inc));
+	json_object_object_add(req, "exclude_patterns", json_object_get(exc));
+	rc = apiclient_init(&c, url, getenv("DOCXP_API_KEY"));
+	if (rc) {
+		fprintf(stderr, "docxp index: %s\n", c.errmsg);
+		rc = 78;
+		goto out;
+	}
+	rc = apiclient_request(&c, "POST", "/api/v1/indexing/start", json_object_to_json_string(req), &status, &body);
+	if (rc) {
+		fprintf(stderr, "docxp index: %s\n", c.errmsg);
+		rc = 69;
+	} else if (status != 202) {
+		rc = cli_report_error("index", status, &body);
+	} else {
+		reply = json_tokener_parse(buf_str(&body));
+		if (!reply || !json_object_object_get_ex(reply, "job_id", &id)) {
+			fprintf(stderr, "docxp index: unexpected answer: %.200s\n", buf_str(&body));
+			rc = 70;
+		} else {
+			printf("job %s started for %s\n", json_object_get_string(id), real);
+			fflush(stdout);
+			rc = wait ? cli_wait(&c, json_object_get_string(id)) : 0;
+		}
+	}
+	apiclient_release(&c);
+out:
+	json_object_put(reply);
+	json_object_put(inc);
+	json_object_put(exc);
+	json_object_put(req);
+	buf_release(&body);
+	return rc;
+}
+
+/* GETs path and prints the JSON answer pretty. */
+static int cli_get_print(const char *url, const char *what, const char *path)
+{
+	struct apiclient c;
+	struct buf body;
+	long status;
+	int rc;
+
+	buf_init(&body, 0);
+	rc = apiclient_init(&c, url, getenv("DOCXP_API_KEY"));
+	if (rc) {
+		fprintf(stderr, "docxp %s: %s\n", what, c.errmsg);
+		buf_release(&body);
+		return 78;
+	}
+	rc = apiclient_request(&c, "GET", path, NULL, &status, &body);
+	if (rc) {
+		fprintf(stderr, "docxp %s: %s\n", what, c.errmsg);
+		rc = 69;
+	} else if (status != 200) {
+		rc = cli_report_error(what, status, &body);
+	} else {
+		struct json_object *doc = json_tokener_parse(buf_str(&body));
+
+		printf("%s\n", doc ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY) : buf_str(&body));
+		json_object_put(doc);
+	}
+	apiclient_release(&c);
+	buf_release(&body);
+	return rc;
+}
+
+int cli_jobs(const char *url, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"status", required_argument, NULL, 's'}, {"limit", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+	const char *status = NULL;
+	int limit = 20, opt;
+	char path[256];
+
+	/* 0, not 1: glibc then also forgets the "+" of the first parse. */
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "s:l:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': status = optarg; break;
+		case 'l': limit = atoi(optarg); break;
+		default: fprintf(stderr, "usage: docxp jobs [--status STATUS] [--limit N]\n"); return 64;
+		}
+	}
+	if (status && strspn(status, "abcdefghijklmnopqrstuvwxyz_") != strlen(status)) {
+		fprintf(stderr, "docxp jobs: bad status '%s'\n", status);
+		return 64;
+	}
+	snprintf(path, sizeof(path), "/api/v1/indexing/jobs?limit=%d%s%s", limit, status ? "&status_filter=" : "",
+		 status ? status : "");
+	return cli_get_print(url, "jobs", path);
+}
+
+int cli_status(const char *url, int argc, char **argv)
+{
+	char path[256];
+
+	if (argc != 2 || strlen(argv[1]) > 64 || strspn(argv[1], "0123456789abcdefABCDEF-") != strlen(argv[1])) {
+		fprintf(stderr, "usage: docxp status JOB_ID\n");
+		return 64;
+	}
+	snprintf(path, sizeof(path), "/api/v1/indexing/jobs/%s/status", argv[1]);
+	return cli_get_print(url, "status", path);
+}

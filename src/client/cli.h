@@ -1,0 +1,23 @@
+/*
+ * cli.h - the subcommands of the docxp administration tool.
+ *
+ * Each returns a process exit code (0 success; sysexits otherwise).
+ */
+#ifndef DOCXP_CLI_H
+#define DOCXP_CLI_H
+
+struct conf;
+
+/* docxp migrate: applies missing schema migrations. */
+int cli_migrate(const struct conf *cfg);
+
+/* docxp index PATH [--wait] [--type T] [--include G]... [--exclude G]... */
+int cli_index(const char *url, int argc, char **argv);
+
+/* docxp jobs [--status S] [--limit N] */
+int cli_jobs(const char *url, int argc, char **argv);
+
+/* docxp status JOB_ID */
+int cli_status(const char *url, int argc, char **argv);
+
+#endif

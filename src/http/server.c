@@ -1,0 +1,479 @@
+/*
+ * server.c - the threaded FastCGI responder: socket, threads, signals,
+ * per-request setup (arena, request id, target, body) and dispatch.
+ *
+ * Stopping. FCGX_Init installs handlers that do not stop a threaded
+ * responder, so SIGTERM/SIGINT are blocked before the threads start and
+ * main sigwait()s for them. The usual trick of shutdown() on the listening
+ * socket to wake threads blocked in accept() would also kill a socket that
+ * systemd passed us and keeps for the next start. Instead each thread
+ * poll()s on the (non-blocking) listening socket and on an eventfd; to
+ * stop, main writes the eventfd, which wakes every thread at once, and the
+ * threads finish their current request and return. A thread that loses
+ * the race for a connection gets EAGAIN from FCGX_Accept_r and polls again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <systemd/sd-daemon.h>
+
+#include "http/http.h"
+#include "http/http_int.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/status.h"
+
+#define HTTP_DEFAULT_MAX_BODY (1024 * 1024)
+#define HTTP_MAX_THREADS      1024
+#define HTTP_MAX_REQUEST_ID   64
+
+struct server {
+	const struct http_server_config *cfg;
+	size_t max_body;
+	int listen_fd;
+	int wake_fd; /* eventfd; readable once the server stops */
+};
+
+struct worker {
+	struct server *srv;
+	pthread_t tid;
+};
+
+static atomic_bool server_stop;
+
+bool http_server_stopping(void)
+{
+	return atomic_load(&server_stop);
+}
+
+static const char *param(FCGX_Request *fr, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+
+	return v ? v : "";
+}
+
+/* nginx's $request_id is 32 hex digits; anything else from outside must
+ * be short and plain because it is echoed into headers and logs. */
+static bool request_id_ok(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ._:-");
+
+	return n > 0 && n <= HTTP_MAX_REQUEST_ID && id[n] == '\0';
+}
+
+static const char *request_id(struct arena *a, FCGX_Request *fr)
+{
+	static atomic_uint_fast64_t counter;
+	const char *id = param(fr, "HTTP_X_REQUEST_ID");
+	unsigned char rnd[16];
+	char *out;
+	int i;
+
+	if (!*id)
+		id = param(fr, "REQUEST_ID");
+	if (request_id_ok(id))
+		return arena_strdup(a, id);
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+		uint64_t c = atomic_fetch_add(&counter, 1);
+		uint64_t t = (uint64_t)time(NULL);
+
+		memcpy(rnd, &t, 8);
+		memcpy(rnd + 8, &c, 8);
+	}
+	out = arena_alloc(a, 2 * sizeof(rnd) + 1);
+	for (i = 0; i < (int)sizeof(rnd); i++)
+		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+	return out;
+}
+
+/* Returns 0, DX_E_BADREQUEST (garbage) or DX_E_TOOLARGE; *len = SIZE_MAX when absent. */
+static int content_length(const char *s, size_t max, size_t *len)
+{
+	unsigned long long v = 0;
+
+	*len = SIZE_MAX;
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return DX_E_BADREQUEST;
+		if (v > (ULLONG_MAX - 9) / 10)
+			return DX_E_TOOLARGE;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	if (v > max)
+		return DX_E_TOOLARGE;
+	*len = (size_t)v;
+	return 0;
+}
+
+static int read_body(struct http_request *r, FCGX_Request *fr, size_t max, const char **why)
+{
+	size_t want, got = 0;
+	int rc;
+
+	rc = content_length(FCGX_GetParam("CONTENT_LENGTH", fr->envp), max, &want);
+	if (rc == DX_E_BADREQUEST) {
+		*why = "invalid Content-Length";
+		return rc;
+	}
+	if (rc == DX_E_TOOLARGE) {
+		*why = "request body too large";
+		return rc;
+	}
+	if (want != SIZE_MAX) {
+		r->body = arena_alloc(r->arena, want + 1);
+		while (got < want) {
+			size_t chunk = want - got > 65536 ? 65536 : want - got;
+			int n = FCGX_GetStr(r->body + got, (int)chunk, fr->in);
+
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got < want) {
+			*why = "request body shorter than Content-Length";
+			return DX_E_BADREQUEST;
+		}
+	} else {
+		/* No length given: read to the end of FCGI_STDIN, never past max. */
+		struct buf b;
+		char chunk[16384];
+		int n;
+
+		buf_init(&b, max);
+		while ((n = FCGX_GetStr(chunk, sizeof(chunk), fr->in)) > 0) {
+			if (buf_add(&b, chunk, (size_t)n) < 0) {
+				buf_release(&b);
+				*why = "request body too large";
+				return DX_E_TOOLARGE;
+			}
+		}
+		got = b.len;
+		r->body = arena_alloc(r->arena, got + 1);
+		if (got)
+			memcpy(r->body, b.ptr, got);
+		buf_release(&b);
+	}
+	r->body[got] = '\0';
+	r->body_len = got;
+	return 0;
+}
+
+/* The request target as nginx passes it: REQUEST_URI is the raw target;
+ * DOCUMENT_URI and SCRIPT_NAME are already decoded fallbacks. */
+static int request_target(struct http_request *r, FCGX_Request *fr, const char **why)
+{
+	const char *uri = param(fr, "REQUEST_URI");
+	const char *path;
+
+	if (*uri)
+		return http_parse_target(r->arena, uri, &r->path, &r->query, why);
+	path = param(fr, "DOCUMENT_URI");
+	if (!*path)
+		path = param(fr, "SCRIPT_NAME");
+	if (path[0] != '/' || strlen(path) > HTTP_MAX_TARGET) {
+		*why = "missing or invalid request path";
+		return DX_E_BADREQUEST;
+	}
+	r->path = arena_strdup(r->arena, path);
+	r->query = arena_strdup(r->arena, param(fr, "QUERY_STRING"));
+	if (strlen(r->query) > HTTP_MAX_TARGET || http_query_validate(r->query) < 0) {
+		*why = "invalid percent-encoding in query string";
+		return DX_E_BADREQUEST;
+	}
+	return 0;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void serve(struct server *srv, FCGX_Request *fr, struct arena *a, void *ctx)
+{
+	const struct http_server_config *cfg = srv->cfg;
+	struct http_request r;
+	const struct http_route *route;
+	const char *why = NULL, *allow;
+	int64_t start = now_us();
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.arena = a;
+	r.fcgi = fr;
+	r.thread_ctx = ctx;
+	r.method = arena_strdup(a, param(fr, "REQUEST_METHOD"));
+	r.content_type = arena_strdup(a, param(fr, "CONTENT_TYPE"));
+	r.authorization = arena_strdup(a, param(fr, "HTTP_AUTHORIZATION"));
+	r.last_event_id = arena_strdup(a, param(fr, "HTTP_LAST_EVENT_ID"));
+	r.request_id = request_id(a, fr);
+	r.path = "";
+	r.query = "";
+	r.body = "";
+
+	rc = request_target(&r, fr, &why);
+	if (rc < 0) {
+		http_respond_error(&r, rc, "%s", why);
+		goto done;
+	}
+	rc = http_router_find(a, cfg->routes, cfg->nroutes, r.method, r.path, &route, r.params, &r.nparams,
+			      &allow);
+	if (rc == DX_E_METHOD) {
+		http_respond_error_hdr(&r, rc, arena_printf(a, "Allow: %s\r\n", allow),
+				       "method %s not allowed here", *r.method ? r.method : "(none)");
+		goto done;
+	}
+	if (rc < 0) {
+		http_respond_error(&r, rc, "no such resource");
+		goto done;
+	}
+	rc = read_body(&r, fr, srv->max_body, &why);
+	if (rc < 0) {
+		http_respond_error(&r, rc, "%s", why);
+		goto done;
+	}
+	route->handler(&r);
+	if (!r.responded)
+		http_respond_error(&r, DX_E_INTERNAL, "handler sent no response");
+done:
+	log_info("request | req=%s method=%.16s path=%.256s status=%d us=%" PRId64, r.request_id, r.method,
+		 r.path, r.status, now_us() - start);
+}
+
+/* Waits until fd is readable or the server stops; false when stopping. */
+static bool wait_readable(struct server *srv, int fd)
+{
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = srv->wake_fd, .events = POLLIN}};
+
+		if (http_server_stopping())
+			return false;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("could not poll: %s", strerror(errno));
+			return false;
+		}
+		if (p[1].revents)
+			return false;
+		if (p[0].revents)
+			return true;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct server *srv = w->srv;
+	const struct http_server_config *cfg = srv->cfg;
+	struct arena *a = arena_new();
+	FCGX_Request fr;
+	void *ctx = cfg->thread_init ? cfg->thread_init(cfg->thread_arg) : NULL;
+
+	FCGX_InitRequest(&fr, srv->listen_fd, 0);
+	for (;;) {
+		/* With fastcgi_keep_conn the next request comes on the same
+		 * connection (ipcFd stays open), not from the listener. */
+		int fd = fr.ipcFd >= 0 ? fr.ipcFd : srv->listen_fd;
+		int rc;
+
+		if (!wait_readable(srv, fd))
+			break;
+		rc = FCGX_Accept_r(&fr);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+			continue; /* another thread took the connection */
+		if (rc < 0) {
+			if (http_server_stopping())
+				break;
+			log_warn("could not accept a request: %s | rc=%d",
+				 rc > -1000 ? strerror(-rc) : "fastcgi error", rc);
+			/* EMFILE and friends persist: do not spin on them. */
+			usleep(100000);
+			continue;
+		}
+		serve(srv, &fr, a, ctx);
+		/* Finish now: the response must not wait for the next request. */
+		FCGX_Finish_r(&fr);
+		arena_reset(a);
+	}
+	FCGX_Free(&fr, 1);
+	arena_free(a);
+	if (cfg->thread_fini)
+		cfg->thread_fini(ctx);
+	return NULL;
+}
+
+/* Returns the socket systemd passed, -2 when none was passed, or a negative status. */
+static int passed_socket(void)
+{
+	int n = sd_listen_fds(1);
+
+	if (n < 0) {
+		log_err("could not read the sockets passed by systemd: %s", strerror(-n));
+		return DX_E_CONFIG;
+	}
+	if (n == 0)
+		return -2;
+	if (n > 1) {
+		log_err("systemd passed %d sockets, expected one", n);
+		return DX_E_CONFIG;
+	}
+	if (sd_is_socket(SD_LISTEN_FDS_START, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
+		log_err("the socket systemd passed is not a listening stream socket");
+		return DX_E_CONFIG;
+	}
+	return SD_LISTEN_FDS_START;
+}
+
+static int create_socket(const char *path, int mode)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd, rc;
+
+	if (!path || !*path) {
+		log_err("no socket path configured and no socket passed by systemd");
+		return DX_E_CONFIG;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("socket path too long | path=%s", path);
+		return DX_E_CONFIG;
+	}
+	strcpy(sun.sun_path, path);
+	/* A stale socket from a previous run may be replaced; a file may not. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_err("could not create socket: a non-socket file exists | path=%s", path);
+			return DX_E_CONFIG;
+		}
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		log_err("could not create socket: %s", strerror(errno));
+		return rc;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    (mode > 0 && chmod(path, (mode_t)mode) < 0) || listen(fd, SOMAXCONN) < 0) {
+		rc = -errno;
+		log_err("could not listen on socket: %s | path=%s", strerror(errno), path);
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int http_server_run(const struct http_server_config *cfg)
+{
+	struct server srv = {.cfg = cfg, .listen_fd = -1, .wake_fd = -1};
+	struct worker *workers = NULL;
+	sigset_t stopset, oldset;
+	bool created = false;
+	uint64_t one = 1;
+	int rc = 0, i, started = 0, sig = 0, flags;
+
+	if (cfg->threads < 1 || cfg->threads > HTTP_MAX_THREADS) {
+		log_err("invalid number of responder threads | threads=%d", cfg->threads);
+		return DX_E_CONFIG;
+	}
+	srv.max_body = cfg->max_body_bytes ? cfg->max_body_bytes : HTTP_DEFAULT_MAX_BODY;
+	atomic_store(&server_stop, false);
+	if (FCGX_Init() != 0) {
+		log_err("could not initialise libfcgi");
+		return DX_E_INTERNAL;
+	}
+
+	srv.listen_fd = passed_socket();
+	if (srv.listen_fd == -2) {
+		srv.listen_fd = create_socket(cfg->socket_path, cfg->socket_mode);
+		created = true;
+	}
+	if (srv.listen_fd < 0)
+		return srv.listen_fd;
+	flags = fcntl(srv.listen_fd, F_GETFL);
+	if (flags < 0 || fcntl(srv.listen_fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		rc = -errno;
+		log_err("could not make the listening socket non-blocking: %s", strerror(errno));
+		goto out;
+	}
+	srv.wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (srv.wake_fd < 0) {
+		rc = -errno;
+		log_err("could not create eventfd: %s", strerror(errno));
+		goto out;
+	}
+
+	/* Threads inherit the mask: only main sees SIGTERM/SIGINT, via sigwait. */
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGTERM);
+	sigaddset(&stopset, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stopset, &oldset);
+
+	workers = xcalloc((size_t)cfg->threads, sizeof(*workers));
+	for (i = 0; i < cfg->threads; i++) {
+		workers[i].srv = &srv;
+		rc = pthread_create(&workers[i].tid, NULL, worker_main, &workers[i]);
+		if (rc != 0) {
+			log_err("could not start responder thread: %s", strerror(rc));
+			rc = -rc;
+			goto stop;
+		}
+		started++;
+	}
+	log_notice("serving | threads=%d socket=%s max_body=%zu", cfg->threads,
+		   created ? cfg->socket_path : "systemd", srv.max_body);
+	sd_notify(0, "READY=1\nSTATUS=serving");
+
+	while (sigwait(&stopset, &sig) != 0)
+		;
+	log_notice("stopping | signal=%s", sig == SIGTERM ? "TERM" : "INT");
+stop:
+	sd_notify(0, "STOPPING=1");
+	atomic_store(&server_stop, true);
+	FCGX_ShutdownPending();
+	if (write(srv.wake_fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		log_err("could not wake responder threads: %s", strerror(errno));
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i].tid, NULL);
+	free(workers);
+	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+	log_notice("stopped | threads=%d", started);
+out:
+	if (srv.wake_fd >= 0)
+		close(srv.wake_fd);
+	if (created) {
+		close(srv.listen_fd);
+		unlink(cfg->socket_path);
+	}
+	return rc;
+}

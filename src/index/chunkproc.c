@@ -1,0 +1,183 @@
+/*
+ * chunkproc.c - per-file work of a chunk: read, classify, hash, extract.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "extract/extract.h"
+#include "index/chunkproc.h"
+#include "util/arena.h"
+#include "util/digest.h"
+
+int chunkproc_valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n, k;
+		uint32_t cp;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/*
+ * Legacy Java code bases are full of ISO-8859-1 (properties files by
+ * definition, sources written on Windows). Rather than losing those files,
+ * they are decoded as Latin-1; NUL bytes were excluded before.
+ */
+static char *latin1_to_utf8(struct arena *a, const unsigned char *s, size_t len, size_t *outlen)
+{
+	char *out = arena_alloc(a, len * 2 + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x80) {
+			out[o++] = (char)s[i];
+		} else {
+			out[o++] = (char)(0xc0 | (s[i] >> 6));
+			out[o++] = (char)(0x80 | (s[i] & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+static void set_outcome(struct file_result *out, enum file_outcome outcome, const char *reason, const char *msg)
+{
+	out->outcome = outcome;
+	out->reason = reason;
+	out->message = msg;
+}
+
+/* Returns whether real (an absolute real path) lies inside root. */
+static int path_inside(const char *root, const char *real)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+void chunkproc_file(struct arena *a, const struct extract_options *opt, const char *root, const char *path,
+		    int64_t max_file_bytes, struct file_result *out)
+{
+	char *full = arena_printf(a, "%s/%s", root, path);
+	char real[PATH_MAX];
+	unsigned char *data;
+	size_t len = 0, textlen;
+	const char *text;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	out->path = path;
+	out->language = extract_language(path);
+	/* The tree may have changed since planning: check again that the
+	 * file (after symlinks) is still inside the repository. */
+	if (!realpath(full, real)) {
+		set_outcome(out, FILE_FAILED, "read_error", arena_printf(a, "could not resolve path: %s", strerror(errno)));
+		return;
+	}
+	if (!path_inside(root, real)) {
+		set_outcome(out, FILE_SKIPPED, "symlink_outside", NULL);
+		return;
+	}
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		set_outcome(out, FILE_FAILED, "read_error", arena_printf(a, "could not open file: %s", strerror(errno)));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		set_outcome(out, FILE_SKIPPED, "not_regular", NULL);
+		return;
+	}
+	if (st.st_size > max_file_bytes) {
+		close(fd);
+		set_outcome(out, FILE_SKIPPED, "too_large", NULL);
+		return;
+	}
+	/* Read at most the limit plus one byte: a file that grew since
+	 * fstat is still caught, and memory stays bounded. */
+	data = arena_alloc(a, (size_t)max_file_bytes + 2);
+	while (len <= (size_t)max_file_bytes) {
+		n = read(fd, data + len, (size_t)max_file_bytes + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			set_outcome(out, FILE_FAILED, "read_error",
+				    arena_printf(a, "could not read file: %s", strerror(errno)));
+			return;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len > (size_t)max_file_bytes) {
+		set_outcome(out, FILE_SKIPPED, "too_large", NULL);
+		return;
+	}
+	data[len] = '\0';
+	/* Any NUL byte means binary (git looks at the first 8000 bytes only,
+	 * but PostgreSQL text cannot hold NUL at all). */
+	if (memchr(data, 0, len)) {
+		set_outcome(out, FILE_SKIPPED, "binary", NULL);
+		return;
+	}
+	out->size = (int64_t)len;
+	digest_sha256_hex(data, len, out->sha256);
+	if (chunkproc_valid_utf8(data, len)) {
+		text = (const char *)data;
+		textlen = len;
+	} else {
+		text = latin1_to_utf8(a, data, len, &textlen);
+	}
+	out->lines = extract_count_lines(text, textlen);
+	if (extract_file(a, opt, path, text, textlen, &out->entities) != 0) {
+		set_outcome(out, FILE_FAILED, "extract_error", "entity extraction failed");
+		return;
+	}
+	out->outcome = FILE_PROCESSED;
+}

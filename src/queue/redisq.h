@@ -1,0 +1,71 @@
+/*
+ * redisq.h - the work queue and job event fan-out in Redis.
+ *
+ * Only src/queue/ includes <hiredis/hiredis.h>. Work is delivered through
+ * one Redis Stream read by the consumer group "workers"; each message says
+ * what to do (plan a job, process a chunk). Redis only delivers: losing a
+ * message is repaired by the reconcile step, which re-enqueues from
+ * PostgreSQL. A struct redisq is used by one thread at a time.
+ */
+#ifndef DOCXP_REDISQ_H
+#define DOCXP_REDISQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct conf;
+
+struct redisq {
+	void *ctx; /* redisContext * */
+	char *host, *socket, *password, *prefix;
+	int port, db;
+	char stream[128]; /* <prefix>tasks */
+	char errmsg[256];
+};
+
+enum redisq_kind { REDISQ_PLAN = 1, REDISQ_CHUNK = 2 };
+
+struct redisq_msg {
+	char id[64]; /* stream entry id, for redisq_ack */
+	enum redisq_kind kind;
+	char job_id[40];
+	int64_t chunk_id; /* 0 for REDISQ_PLAN */
+	int64_t deliveries;
+};
+
+/* Remembers where Redis is and connects. Returns 0 or DX_E_REDIS (errmsg
+ * set). Later calls reconnect by themselves. Call redisq_close in any case. */
+int redisq_connect(struct redisq *q, const struct conf *cfg);
+void redisq_close(struct redisq *q);
+
+/* PING round trip. Returns 0 or DX_E_REDIS. */
+int redisq_ping(struct redisq *q, double *latency_ms);
+
+/* Creates the stream and the consumer group if missing. Sets *created when
+ * the stream had to be created (Redis lost its data or is new). */
+int redisq_ensure_group(struct redisq *q, bool *created);
+
+/* Enqueues one message (job_id: 36-char uuid; chunk_id 0 for plans). */
+int redisq_enqueue(struct redisq *q, enum redisq_kind kind, const char *job_id, int64_t chunk_id);
+
+/* Enqueues n chunk messages of one job in one pipeline. */
+int redisq_enqueue_chunks(struct redisq *q, const char *job_id, const int64_t *chunk_ids, int n);
+
+/* Waits up to block_ms for a message for consumer. Returns 0 with *msg
+ * filled, 1 when nothing came, or a negative status. Malformed entries are
+ * acknowledged and skipped. */
+int redisq_read(struct redisq *q, const char *consumer, int block_ms, struct redisq_msg *msg);
+
+/* Acknowledges and deletes a handled message. */
+int redisq_ack(struct redisq *q, const char *msg_id);
+
+/* Number of entries in the stream and delivered-but-unacknowledged ones. */
+int redisq_depth(struct redisq *q, int64_t *length, int64_t *pending);
+
+/* Publishes a worker heartbeat (key with a TTL) with a short status text. */
+int redisq_heartbeat(struct redisq *q, const char *worker, const char *status, int ttl_seconds);
+
+/* Counts live workers (heartbeat keys). */
+int redisq_count_workers(struct redisq *q, int64_t *count);
+
+#endif

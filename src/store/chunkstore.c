@@ -1,0 +1,663 @@
+/*
+ * chunkstore.c - planning, leases and chunk commits in PostgreSQL.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/chunkstore.h"
+#include "store/db.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/status.h"
+
+static const char *fmt_int(struct arena *a, int64_t v)
+{
+	return arena_printf(a, "%lld", (long long)v);
+}
+
+int chunkstore_claim_plan(struct db *db, struct arena *a, const char *worker, const char *job_id,
+			  int lease_seconds, struct plan_claim *claim)
+{
+	const char *params[3] = {job_id, worker, fmt_int(a, lease_seconds)};
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a,
+		      "UPDATE jobs j SET status = 'planning', planner = $2,"
+		      " planner_lease_until = now() + $3::int * interval '1 second',"
+		      " started_at = coalesce(started_at, now()), updated_at = now()"
+		      " FROM repositories r WHERE r.id = j.repository_id AND j.id = $1::uuid"
+		      " AND (j.status = 'pending' OR (j.status = 'planning' AND j.planner_lease_until < now()))"
+		      " RETURNING j.job_type, r.path, j.file_patterns::text, j.exclude_patterns::text,"
+		      " j.chunk_size, j.max_file_bytes",
+		      3, params, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return 1;
+	claim->job_id = arena_strdup(a, job_id);
+	claim->job_type = db_value(res, 0, 0);
+	claim->repo_path = db_value(res, 0, 1);
+	claim->file_patterns = db_value(res, 0, 2);
+	claim->exclude_patterns = db_value(res, 0, 3);
+	claim->chunk_size = (int)db_int64(res, 0, 4);
+	claim->max_file_bytes = db_int64(res, 0, 5);
+	return 0;
+}
+
+/* Appends s as an element of a PostgreSQL array literal. */
+static int array_add_elem(struct buf *b, const char *s, bool first)
+{
+	int rc = buf_addstr(b, first ? "\"" : ",\"");
+
+	for (; *s && rc == 0; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = buf_add(b, "\\", 1);
+		if (rc == 0)
+			rc = buf_add(b, s, 1);
+	}
+	return rc ? rc : buf_addstr(b, "\"");
+}
+
+/* Appends one COPY text field (escaped) and its separator. */
+static int copy_field(struct buf *b, const char *s, bool last)
+{
+	int rc = s ? db_copy_escape(b, s, strlen(s)) : buf_addstr(b, "\\N");
+
+	return rc ? rc : buf_add(b, last ? "\n" : "\t", 1);
+}
+
+static int copy_flush(struct db *db, struct buf *b)
+{
+	int rc = db_copy_put(db, b->ptr ? b->ptr : "", (int)b->len);
+
+	buf_reset(b);
+	return rc;
+}
+
+int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, const struct plan_claim *claim,
+			   const struct plan_result *plan, int64_t **chunk_ids, size_t *nchunks)
+{
+	const char *params[8];
+	struct pg_result *res;
+	struct buf line, arr;
+	size_t i, seq, n = 0;
+	int rc;
+
+	buf_init(&line, 0);
+	buf_init(&arr, 0);
+	*chunk_ids = NULL;
+	*nchunks = 0;
+	rc = db_begin(db);
+	if (rc)
+		goto out;
+	params[0] = claim->job_id;
+	params[1] = worker;
+	rc = db_query(db, a,
+		      "SELECT 1 FROM jobs WHERE id = $1::uuid AND status = 'planning' AND planner = $2 FOR UPDATE",
+		      2, params, &res);
+	if (rc)
+		goto fail;
+	if (db_nrows(res) == 0) {
+		rc = DX_E_LEASE_LOST;
+		goto fail;
+	}
+
+	/* Chunks: COPY is one round trip for thousands of rows. */
+	rc = db_copy_begin(db, "COPY chunks (job_id, seq, paths) FROM STDIN");
+	for (i = 0, seq = 0; rc == 0 && i < plan->npaths; seq++) {
+		size_t end = i + (size_t)claim->chunk_size, j;
+
+		if (end > plan->npaths)
+			end = plan->npaths;
+		buf_reset(&arr);
+		buf_addstr(&arr, "{");
+		for (j = i; j < end && rc == 0; j++)
+			rc = array_add_elem(&arr, plan->paths[j], j == i);
+		if (rc == 0)
+			rc = buf_addstr(&arr, "}");
+		if (rc == 0)
+			rc = copy_field(&line, claim->job_id, false);
+		if (rc == 0)
+			rc = copy_field(&line, fmt_int(a, (int64_t)seq), false);
+		if (rc == 0)
+			rc = copy_field(&line, buf_str(&arr), true);
+		if (rc == 0 && line.len > 65536)
+			rc = copy_flush(db, &line);
+		i = end;
+		n++;
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	if (rc)
+		goto fail;
+
+	if (plan->nskips > 0) {
+		rc = db_copy_begin(db, "COPY job_file_issues (job_id, path, kind, reason) FROM STDIN");
+		for (i = 0; rc == 0 && i < plan->nskips; i++) {
+			rc = copy_field(&line, claim->job_id, false);
+			if (rc == 0)
+				rc = copy_field(&line, plan->skips[i].path, false);
+			if (rc == 0)
+				rc = copy_field(&line, "skipped", false);
+			if (rc == 0)
+				rc = copy_field(&line, plan->skips[i].reason, true);
+			if (rc == 0 && line.len > 65536)
+				rc = copy_flush(db, &line);
+		}
+		if (rc == 0)
+			rc = copy_flush(db, &line);
+		if (rc == 0)
+			rc = db_copy_end(db);
+		else
+			(void)db_copy_end(db);
+		if (rc)
+			goto fail;
+	}
+
+	params[1] = fmt_int(a, (int64_t)(plan->npaths + plan->nskips));
+	params[2] = fmt_int(a, (int64_t)plan->nskips);
+	params[3] = fmt_int(a, (int64_t)n);
+	params[4] = plan->commit_sha;
+	params[5] = plan->commit_sha ? plan->branch : NULL;
+	params[6] = plan->commit_time > 0 ? fmt_int(a, plan->commit_time) : NULL;
+	rc = db_query(db, a,
+		      "UPDATE jobs SET total_files = $2::int, files_skipped = $3::int, chunks_total = $4::int,"
+		      " skip_reasons = coalesce((SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*) AS n"
+		      "  FROM job_file_issues WHERE job_id = $1::uuid AND kind = 'skipped' GROUP BY reason) s),"
+		      "  '{}'::jsonb),"
+		      " commit_sha = $5, branch = nullif($6, ''), commit_time = to_timestamp($7::bigint),"
+		      " status = CASE WHEN $4::int = 0 THEN 'completed' ELSE 'running' END,"
+		      " finished_at = CASE WHEN $4::int = 0 THEN now() END,"
+		      " planner = NULL, planner_lease_until = NULL, updated_at = now()"
+		      " WHERE id = $1::uuid",
+		      7, params, NULL);
+	if (rc)
+		goto fail;
+	rc = db_query(db, a,
+		      "UPDATE repositories r SET last_commit = j.commit_sha, last_branch = j.branch"
+		      " FROM jobs j WHERE j.id = $1::uuid AND r.id = j.repository_id",
+		      1, params, NULL);
+	if (rc)
+		goto fail;
+	rc = db_query(db, a, "SELECT id FROM chunks WHERE job_id = $1::uuid ORDER BY seq", 1, params, &res);
+	if (rc)
+		goto fail;
+	rc = db_commit(db);
+	if (rc)
+		goto fail;
+	*nchunks = (size_t)db_nrows(res);
+	*chunk_ids = arena_alloc(a, (*nchunks + 1) * sizeof(int64_t));
+	for (i = 0; i < *nchunks; i++)
+		(*chunk_ids)[i] = db_int64(res, (int)i, 0);
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	buf_release(&line);
+	buf_release(&arr);
+	return rc;
+}
+
+int chunkstore_fail_job(struct db *db, const char *job_id, const char *reason)
+{
+	const char *params[2] = {job_id, reason};
+
+	return db_query(db, NULL,
+			"UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),"
+			" planner = NULL, planner_lease_until = NULL"
+			" WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')",
+			2, params, NULL);
+}
+
+int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, int64_t chunk_id,
+			   int lease_seconds, struct chunk_claim *claim)
+{
+	const char *params[3] = {fmt_int(a, chunk_id), worker, fmt_int(a, lease_seconds)};
+	struct pg_result *res;
+	int rc, i;
+
+	rc = db_query(db, a,
+		      "UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner = $2,"
+		      " lease_until = now() + $3::int * interval '1 second', started_at = now()"
+		      " FROM jobs j, repositories r"
+		      " WHERE c.id = $1::bigint AND j.id = c.job_id AND r.id = j.repository_id"
+		      " AND j.status = 'running'"
+		      " AND (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))"
+		      " RETURNING c.job_id, c.seq, c.attempts, j.max_retries, j.job_type, r.id, r.path,"
+		      " j.commit_sha, j.max_file_bytes",
+		      3, params, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return 1;
+	claim->chunk_id = chunk_id;
+	claim->job_id = db_value(res, 0, 0);
+	claim->seq = (int)db_int64(res, 0, 1);
+	claim->attempts = (int)db_int64(res, 0, 2);
+	claim->max_retries = (int)db_int64(res, 0, 3);
+	claim->job_type = db_value(res, 0, 4);
+	claim->repo_id = db_int64(res, 0, 5);
+	claim->repo_path = db_value(res, 0, 6);
+	claim->commit_sha = db_isnull(res, 0, 7) ? NULL : db_value(res, 0, 7);
+	claim->max_file_bytes = db_int64(res, 0, 8);
+	rc = db_query(db, a,
+		      "SELECT u.p FROM chunks c, unnest(c.paths) WITH ORDINALITY AS u(p, n)"
+		      " WHERE c.id = $1::bigint ORDER BY u.n",
+		      1, params, &res);
+	if (rc)
+		return rc;
+	claim->npaths = (size_t)db_nrows(res);
+	claim->paths = arena_alloc(a, (claim->npaths + 1) * sizeof(char *));
+	for (i = 0; i < (int)claim->npaths; i++)
+		claim->paths[i] = db_value(res, i, 0);
+	return 0;
+}
+
+int chunkstore_renew_lease(struct db *db, const char *worker, int64_t chunk_id, int lease_seconds)
+{
+	struct arena *a = arena_new();
+	const char *params[3] = {fmt_int(a, chunk_id), worker, fmt_int(a, lease_seconds)};
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a,
+		      "UPDATE chunks SET lease_until = now() + $3::int * interval '1 second'"
+		      " WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running' RETURNING 1",
+		      3, params, &res);
+	if (rc == 0 && db_nrows(res) == 0)
+		rc = DX_E_LEASE_LOST;
+	arena_free(a);
+	return rc;
+}
+
+/*
+ * Ends the job when no chunk is left. Runs inside the caller's transaction
+ * after the job row was updated (and so locked) by it: exactly one chunk
+ * commit sees the last chunk.
+ */
+static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job_id, bool *job_done)
+{
+	const char *params[1] = {job_id};
+	struct pg_result *res;
+	int rc;
+
+	*job_done = false;
+	rc = db_query(db, a,
+		      "UPDATE jobs SET status = CASE WHEN files_failed > 0 OR chunks_failed > 0"
+		      " THEN 'completed_with_errors' ELSE 'completed' END, finished_at = now(), updated_at = now()"
+		      " WHERE id = $1::uuid AND status IN ('running', 'paused')"
+		      " AND chunks_done + chunks_failed >= chunks_total RETURNING repository_id, job_type",
+		      1, params, &res);
+	if (rc || db_nrows(res) == 0)
+		return rc;
+	*job_done = true;
+	/* A full job's index must equal a clean run: files it did not see
+	 * (deleted from the repository, or now skipped) leave the index. */
+	if (strcmp(db_value(res, 0, 1), "full") == 0) {
+		const char *p2[2] = {db_value(res, 0, 0), job_id};
+
+		rc = db_query(db, a, "DELETE FROM files WHERE repository_id = $1::bigint AND job_id IS DISTINCT FROM $2::uuid",
+			      2, p2, NULL);
+		if (rc)
+			return rc;
+	}
+	return db_query(db, a,
+			"UPDATE repositories r SET last_indexed_at = now() FROM jobs j"
+			" WHERE j.id = $1::uuid AND r.id = j.repository_id",
+			1, params, NULL);
+}
+
+static int chunkstore_temp_tables(struct db *db)
+{
+	/* Per connection; ON COMMIT DELETE ROWS empties them after each chunk. */
+	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
+			   " size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
+			   "CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
+			   " name text, qualified_name text, language text, start_line int, end_line int,"
+			   " content text, content_sha256 text) ON COMMIT DELETE ROWS;"
+			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
+			   " message text) ON COMMIT DELETE ROWS");
+}
+
+static int copy_files(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
+{
+	struct buf line;
+	size_t i;
+	int rc;
+
+	buf_init(&line, 0);
+	rc = db_copy_begin(db, "COPY chunk_files FROM STDIN");
+	for (i = 0; rc == 0 && i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome != FILE_PROCESSED)
+			continue;
+		rc = copy_field(&line, f->path, false);
+		if (rc == 0)
+			rc = copy_field(&line, f->language, false);
+		if (rc == 0)
+			rc = copy_field(&line, fmt_int(a, f->size), false);
+		if (rc == 0)
+			rc = copy_field(&line, fmt_int(a, f->lines), false);
+		if (rc == 0)
+			rc = copy_field(&line, f->sha256, true);
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	return rc;
+}
+
+static int copy_entities(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
+{
+	struct buf line;
+	size_t i, j;
+	int rc;
+
+	buf_init(&line, 0);
+	rc = db_copy_begin(db, "COPY chunk_entities FROM STDIN");
+	for (i = 0; rc == 0 && i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome != FILE_PROCESSED)
+			continue;
+		for (j = 0; rc == 0 && j < f->entities.count; j++) {
+			const struct entity *e = &f->entities.items[j];
+			char hex[DIGEST_SHA256_HEXLEN + 1];
+
+			digest_sha256_hex(e->text, e->text_len, hex);
+			rc = copy_field(&line, f->path, false);
+			if (rc == 0)
+				rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+			if (rc == 0)
+				rc = copy_field(&line, e->kind, false);
+			if (rc == 0)
+				rc = copy_field(&line, e->name, false);
+			if (rc == 0)
+				rc = copy_field(&line, e->qualified_name, false);
+			if (rc == 0)
+				rc = copy_field(&line, f->language, false);
+			if (rc == 0)
+				rc = copy_field(&line, fmt_int(a, e->start_line), false);
+			if (rc == 0)
+				rc = copy_field(&line, fmt_int(a, e->end_line), false);
+			if (rc == 0)
+				rc = copy_field(&line, e->text, false);
+			if (rc == 0)
+				rc = copy_field(&line, hex, true);
+			if (rc == 0 && line.len > 256 * 1024)
+				rc = copy_flush(db, &line);
+		}
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	return rc;
+}
+
+static int copy_issues(struct db *db, const struct file_result *files, size_t nfiles)
+{
+	struct buf line;
+	size_t i;
+	int rc;
+
+	buf_init(&line, 0);
+	rc = db_copy_begin(db, "COPY chunk_issues FROM STDIN");
+	for (i = 0; rc == 0 && i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome == FILE_PROCESSED)
+			continue;
+		rc = copy_field(&line, f->path, false);
+		if (rc == 0)
+			rc = copy_field(&line, f->outcome == FILE_SKIPPED ? "skipped" : "failed", false);
+		if (rc == 0)
+			rc = copy_field(&line, f->reason ? f->reason : "unknown", false);
+		if (rc == 0)
+			rc = copy_field(&line, f->message, true);
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	return rc;
+}
+
+int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
+			    const struct file_result *files, size_t nfiles, bool *job_done)
+{
+	int64_t processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0;
+	const char *params[9];
+	struct pg_result *res;
+	size_t i;
+	int rc;
+
+	*job_done = false;
+	for (i = 0; i < nfiles; i++) {
+		if (files[i].outcome == FILE_PROCESSED) {
+			processed++;
+			entities += (int64_t)files[i].entities.count;
+			bytes += files[i].size;
+		} else if (files[i].outcome == FILE_SKIPPED) {
+			skipped++;
+		} else {
+			failed++;
+		}
+	}
+	rc = chunkstore_temp_tables(db);
+	if (rc)
+		return rc;
+	rc = db_begin(db);
+	if (rc)
+		return rc;
+	params[0] = fmt_int(a, claim->chunk_id);
+	params[1] = worker;
+	/* The fence: only the lease holder commits. */
+	rc = db_query(db, a,
+		      "SELECT 1 FROM chunks WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running'"
+		      " FOR UPDATE",
+		      2, params, &res);
+	if (rc)
+		goto fail;
+	if (db_nrows(res) == 0) {
+		rc = DX_E_LEASE_LOST;
+		goto fail;
+	}
+	rc = copy_files(db, a, files, nfiles);
+	if (rc == 0)
+		rc = copy_entities(db, a, files, nfiles);
+	if (rc == 0)
+		rc = copy_issues(db, files, nfiles);
+	if (rc)
+		goto fail;
+
+	params[0] = fmt_int(a, claim->repo_id);
+	params[1] = claim->job_id;
+	params[2] = claim->commit_sha;
+	rc = db_query(db, a,
+		      "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
+		      " job_id, commit_sha, indexed_at)"
+		      " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
+		      " FROM chunk_files"
+		      " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
+		      " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
+		      " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
+		      " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at",
+		      3, params, NULL);
+	if (rc)
+		goto fail;
+	/* Entities of a file are replaced as a whole. */
+	rc = db_query(db, a,
+		      "DELETE FROM entities e USING files f, chunk_files c"
+		      " WHERE e.file_id = f.id AND f.repository_id = $1::bigint AND f.path = c.path",
+		      1, params, NULL);
+	if (rc)
+		goto fail;
+	rc = db_query(db, a,
+		      "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, language,"
+		      " start_line, end_line, content, content_sha256)"
+		      " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.language,"
+		      " ce.start_line, ce.end_line, ce.content, ce.content_sha256"
+		      " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
+		      1, params, NULL);
+	if (rc)
+		goto fail;
+	/* A file that is now skipped or failed leaves the index. */
+	rc = db_query(db, a,
+		      "DELETE FROM files f USING chunk_issues i WHERE f.repository_id = $1::bigint AND f.path = i.path",
+		      1, params, NULL);
+	if (rc)
+		goto fail;
+	rc = db_query(db, a,
+		      "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+		      " SELECT $1::uuid, path, kind, reason, message FROM chunk_issues"
+		      " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason,"
+		      " message = EXCLUDED.message, created_at = now()",
+		      1, &claim->job_id, NULL);
+	if (rc)
+		goto fail;
+
+	params[0] = fmt_int(a, claim->chunk_id);
+	params[1] = fmt_int(a, processed);
+	params[2] = fmt_int(a, skipped);
+	params[3] = fmt_int(a, failed);
+	params[4] = fmt_int(a, entities);
+	rc = db_query(db, a,
+		      "UPDATE chunks SET status = 'done', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
+		      " last_error = NULL, files_processed = $2::int, files_skipped = $3::int, files_failed = $4::int,"
+		      " entities = $5::int WHERE id = $1::bigint",
+		      5, params, NULL);
+	if (rc)
+		goto fail;
+	params[0] = claim->job_id;
+	params[5] = fmt_int(a, bytes);
+	rc = db_query(db, a,
+		      "UPDATE jobs SET files_processed = files_processed + $2::int,"
+		      " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
+		      " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"
+		      " chunks_done = chunks_done + 1,"
+		      " skip_reasons = docxp_add_counts(skip_reasons, (SELECT jsonb_object_agg(reason, n) FROM"
+		      "  (SELECT reason, count(*) AS n FROM chunk_issues WHERE kind = 'skipped' GROUP BY reason) s)),"
+		      " updated_at = now() WHERE id = $1::uuid",
+		      6, params, NULL);
+	if (rc)
+		goto fail;
+	rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
+	if (rc)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason)
+{
+	const char *params[3] = {fmt_int(a, claim->chunk_id), claim->job_id, reason};
+	bool job_done;
+	int rc;
+
+	rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = db_query(db, a,
+		      "UPDATE chunks SET status = 'dead', finished_at = now(), lease_owner = NULL,"
+		      " lease_until = NULL, last_error = $3, files_failed = cardinality(paths)"
+		      " WHERE id = $1::bigint AND status <> 'done'",
+		      3, params, NULL);
+	if (rc == 0)
+		rc = db_query(db, a,
+			      "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+			      " SELECT $2::uuid, p, 'failed', 'dead_letter', $3 FROM chunks, unnest(paths) AS p"
+			      " WHERE id = $1::bigint"
+			      " ON CONFLICT (job_id, path) DO UPDATE SET kind = 'failed', reason = 'dead_letter',"
+			      " message = EXCLUDED.message",
+			      3, params, NULL);
+	if (rc == 0)
+		rc = db_query(db, a,
+			      "UPDATE jobs SET files_failed = files_failed + (SELECT cardinality(paths) FROM chunks"
+			      " WHERE id = $1::bigint), chunks_failed = chunks_failed + 1, updated_at = now()"
+			      " WHERE id = $2::uuid",
+			      2, params, NULL);
+	if (rc == 0)
+		rc = chunkstore_finish_job(db, a, claim->job_id, &job_done);
+	if (rc == 0)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
+}
+
+int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error)
+{
+	char id[24];
+	const char *params[3] = {id, worker, error};
+
+	snprintf(id, sizeof(id), "%lld", (long long)chunk_id);
+	return db_query(db, NULL,
+			"UPDATE chunks SET status = 'queued', lease_owner = NULL, lease_until = NULL,"
+			" last_error = $3, enqueued_at = now()"
+			" WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running'",
+			3, params, NULL);
+}
+
+int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, struct reconcile_item **items,
+			 size_t *nitems)
+{
+	const char *params[1] = {everything_open ? "true" : "false"};
+	struct pg_result *jobs, *chunks;
+	size_t i, n;
+	int rc;
+
+	*items = NULL;
+	*nitems = 0;
+	rc = db_query(db, a,
+		      "SELECT id FROM jobs WHERE (status = 'pending' AND ($1::bool OR created_at < now() -"
+		      " interval '30 seconds')) OR (status = 'planning' AND planner_lease_until < now())",
+		      1, params, &jobs);
+	if (rc)
+		return rc;
+	rc = db_query(db, a,
+		      "UPDATE chunks c SET enqueued_at = now() FROM jobs j"
+		      " WHERE j.id = c.job_id AND j.status = 'running' AND ("
+		      " (c.status = 'queued' AND ($1::bool OR c.enqueued_at < now() - interval '10 minutes'))"
+		      " OR (c.status = 'running' AND c.lease_until < now() AND ($1::bool"
+		      "  OR c.enqueued_at < c.lease_until OR c.enqueued_at < now() - interval '10 minutes')))"
+		      " RETURNING c.job_id, c.id",
+		      1, params, &chunks);
+	if (rc)
+		return rc;
+	n = (size_t)(db_nrows(jobs) + db_nrows(chunks));
+	*items = arena_alloc(a, (n + 1) * sizeof(**items));
+	for (i = 0; i < (size_t)db_nrows(jobs); i++) {
+		(*items)[i].job_id = db_value(jobs, (int)i, 0);
+		(*items)[i].chunk_id = 0;
+	}
+	for (; i < n; i++) {
+		int row = (int)(i - (size_t)db_nrows(jobs));
+
+		(*items)[i].job_id = db_value(chunks, row, 0);
+		(*items)[i].chunk_id = db_int64(chunks, row, 1);
+	}
+	*nitems = n;
+	return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * chunkstore.h - the worker's side of jobs: planning, chunk leases, the
+ * one-transaction chunk commit, dead letters and reconciliation.
+ *
+ * Invariants kept here: a chunk's effects commit in one transaction, fenced
+ * by the worker's lease (a worker whose lease was taken over commits
+ * nothing); redelivery is harmless (file rows are upserted, entity rows of
+ * a file replaced); a job ends when every chunk is done or dead.
+ */
+#ifndef DOCXP_CHUNKSTORE_H
+#define DOCXP_CHUNKSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extract/extract.h"
+
+struct arena;
+struct db;
+
+/* A job claimed for planning. */
+struct plan_claim {
+	const char *job_id;
+	const char *job_type;
+	const char *repo_path;
+	const char *file_patterns;    /* JSON array text */
+	const char *exclude_patterns; /* JSON array text */
+	int chunk_size;
+	int64_t max_file_bytes;
+};
+
+struct plan_skip {
+	const char *path;
+	const char *reason;
+};
+
+struct plan_result {
+	const char *commit_sha; /* NULL when not a git work tree */
+	const char *branch;
+	int64_t commit_time; /* unix seconds, 0 = unknown */
+	const char **paths;  /* files to process, in order */
+	size_t npaths;
+	const struct plan_skip *skips; /* candidates skipped while planning */
+	size_t nskips;
+};
+
+/* Claims job_id for planning (pending, or planning with an expired lease).
+ * Returns 0 with *claim filled, 1 when the job is not (or no longer) to be
+ * planned, or DX_E_DB. */
+int chunkstore_claim_plan(struct db *db, struct arena *a, const char *worker, const char *job_id,
+			  int lease_seconds, struct plan_claim *claim);
+
+/* Records the plan in one transaction: chunks, skips, totals, git info;
+ * the job becomes running (or completed when there is nothing to do).
+ * Returns 0 with the new chunk ids (arena-owned) in *chunk_ids, or
+ * DX_E_LEASE_LOST when another planner took over, or DX_E_DB. */
+int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, const struct plan_claim *claim,
+			   const struct plan_result *plan, int64_t **chunk_ids, size_t *nchunks);
+
+/* Marks a job failed with a reason (planning failed for good). */
+int chunkstore_fail_job(struct db *db, const char *job_id, const char *reason);
+
+/* A chunk claimed for processing. */
+struct chunk_claim {
+	int64_t chunk_id;
+	const char *job_id;
+	int seq;
+	int attempts; /* including this one */
+	int max_retries;
+	const char *job_type;
+	int64_t repo_id;
+	const char *repo_path;
+	const char *commit_sha; /* may be NULL */
+	int64_t max_file_bytes;
+	const char **paths;
+	size_t npaths;
+};
+
+/* Claims a chunk with a lease. Returns 0 with *claim filled, 1 when the
+ * chunk is done, leased by a live worker, or its job is not running, or
+ * DX_E_DB. */
+int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, int64_t chunk_id,
+			   int lease_seconds, struct chunk_claim *claim);
+
+/* Extends the lease. Returns 0, DX_E_LEASE_LOST, or DX_E_DB. */
+int chunkstore_renew_lease(struct db *db, const char *worker, int64_t chunk_id, int lease_seconds);
+
+enum file_outcome { FILE_PROCESSED = 0, FILE_SKIPPED, FILE_FAILED };
+
+/* What processing one file produced. */
+struct file_result {
+	const char *path;
+	enum file_outcome outcome;
+	const char *reason;  /* skip or failure reason ("binary", "read_error", ...) */
+	const char *message; /* detail for failures, may be NULL */
+	const char *language;
+	int64_t size;
+	int lines;
+	char sha256[65];
+	struct entity_list entities;
+};
+
+/* Commits a chunk's results in one transaction (see the file comment).
+ * Returns 0 (and whether this finished the job in *job_done), or
+ * DX_E_LEASE_LOST (nothing written), or DX_E_DB. */
+int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
+			    const struct file_result *files, size_t nfiles, bool *job_done);
+
+/* Dead-letters a chunk: its files are marked failed with reason, the job
+ * goes on. Returns 0 or DX_E_DB. */
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason);
+
+/* Gives a chunk back after a transient failure: it is queued again (the
+ * attempt stays counted) with the error recorded. Returns 0 or DX_E_DB. */
+int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error);
+
+/* Work whose queue message may be lost. */
+struct reconcile_item {
+	const char *job_id;
+	int64_t chunk_id; /* 0: the job needs planning */
+};
+
+/* Lists (and stamps as re-enqueued) what must be put back on the queue:
+ * pending jobs nobody planned, chunks of running jobs whose lease expired,
+ * and - when everything_open (Redis lost its stream) - every unfinished
+ * chunk. Returns 0 or DX_E_DB. */
+int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, struct reconcile_item **items,
+			 size_t *nitems);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * jobstore.c - job creation and the job documents of the REST API.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/jobstore.h"
+#include "util/arena.h"
+#include "util/status.h"
+
+/* The job document; j is jobs, r is repositories. */
+#define JOB_JSON                                                                                             \
+	"json_build_object("                                                                                 \
+	"'job_id', j.id, 'status', j.status, 'job_type', j.job_type,"                                        \
+	"'repository_id', r.id, 'repository_path', r.path, 'repository_name', r.name,"                       \
+	"'file_patterns', j.file_patterns, 'exclude_patterns', j.exclude_patterns,"                          \
+	"'total_files', j.total_files, 'files_processed', j.files_processed,"                                \
+	"'files_skipped', j.files_skipped, 'files_failed', j.files_failed,"                                  \
+	"'entities', j.entities, 'bytes_processed', j.bytes_processed,"                                      \
+	"'chunks_total', j.chunks_total, 'chunks_done', j.chunks_done, 'chunks_failed', j.chunks_failed,"    \
+	"'progress_percent', CASE WHEN j.total_files > 0 THEN round(100.0 * (j.files_processed +"            \
+	" j.files_skipped + j.files_failed) / j.total_files, 1)"                                             \
+	" WHEN j.status IN ('completed', 'completed_with_errors') THEN 100 ELSE 0 END,"                       \
+	"'skip_reasons', j.skip_reasons,"                                                                    \
+	"'commit', j.commit_sha, 'branch', j.branch, 'commit_time', j.commit_time,"                          \
+	"'chunk_size', j.chunk_size, 'max_concurrent_chunks', j.max_concurrent_chunks,"                      \
+	"'max_retries', j.max_retries, 'max_file_bytes', j.max_file_bytes, 'error', j.error,"               \
+	"'created_at', j.created_at, 'started_at', j.started_at, 'finished_at', j.finished_at,"              \
+	"'updated_at', j.updated_at,"                                                                        \
+	"'elapsed_seconds', round(extract(epoch FROM coalesce(j.finished_at, now()) -"                       \
+	" coalesce(j.started_at, j.created_at))::numeric, 3))"
+
+static const char *const job_statuses[] = {"pending",	"planning",		 "running", "paused",
+					   "completed", "completed_with_errors", "failed",  "cancelled"};
+
+int jobstore_status_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(job_statuses) / sizeof(job_statuses[0]); i++)
+		if (strcmp(job_statuses[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int jobstore_create(struct db *db, struct arena *a, const struct job_request *req, const char **job_id)
+{
+	char chunk_size[16], max_conc[16], max_retries[16], max_bytes[24];
+	const char *name = strrchr(req->repository_path, '/');
+	const char *params[9];
+	struct pg_result *res;
+	int rc;
+
+	snprintf(chunk_size, sizeof(chunk_size), "%d", req->chunk_size);
+	snprintf(max_conc, sizeof(max_conc), "%d", req->max_concurrent_chunks);
+	snprintf(max_retries, sizeof(max_retries), "%d", req->max_retries);
+	snprintf(max_bytes, sizeof(max_bytes), "%ld", req->max_file_bytes);
+	params[0] = req->repository_path;
+	params[1] = name && name[1] ? name + 1 : req->repository_path;
+	params[2] = req->job_type;
+	params[3] = req->file_patterns;
+	params[4] = req->exclude_patterns;
+	params[5] = chunk_size;
+	params[6] = max_conc;
+	params[7] = max_retries;
+	params[8] = max_bytes;
+	/* One statement: the repository upsert and the job insert commit
+	 * together or not at all. */
+	rc = db_query(db, a,
+		      "WITH repo AS ("
+		      " INSERT INTO repositories (path, name) VALUES ($1, $2)"
+		      " ON CONFLICT (path) DO UPDATE SET name = EXCLUDED.name RETURNING id)"
+		      " INSERT INTO jobs (repository_id, job_type, file_patterns, exclude_patterns, chunk_size,"
+		      "  max_concurrent_chunks, max_retries, max_file_bytes)"
+		      " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9 FROM repo RETURNING id",
+		      9, params, &res);
+	if (rc)
+		return rc;
+	*job_id = arena_strdup(a, db_value(res, 0, 0));
+	return 0;
+}
+
+int jobstore_status_json(struct db *db, struct arena *a, const char *job_id, const char **json)
+{
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a,
+		      "SELECT " JOB_JSON " FROM jobs j JOIN repositories r ON r.id = j.repository_id"
+		      " WHERE j.id = $1::uuid",
+		      1, &job_id, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return DX_E_NOTFOUND;
+	*json = db_value(res, 0, 0);
+	return 0;
+}
+
+int jobstore_list_json(struct db *db, struct arena *a, const char *status, const char *repository, int limit,
+		       int offset, const char **json)
+{
+	char lim[16], off[16];
+	const char *params[4] = {status, repository, lim, off};
+	struct pg_result *res;
+	int rc;
+
+	snprintf(lim, sizeof(lim), "%d", limit);
+	snprintf(off, sizeof(off), "%d", offset);
+	rc = db_query(db, a,
+		      "WITH sel AS ("
+		      " SELECT j.*, r.path AS rpath FROM jobs j JOIN repositories r ON r.id = j.repository_id"
+		      " WHERE ($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR r.path = $2)),"
+		      " page AS ("
+		      " SELECT " JOB_JSON " AS doc, j.created_at FROM sel j JOIN repositories r ON r.id ="
+		      " j.repository_id ORDER BY j.created_at DESC, j.id LIMIT $3::int OFFSET $4::int)"
+		      " SELECT json_build_object('jobs', coalesce((SELECT json_agg(doc ORDER BY created_at DESC)"
+		      " FROM page), '[]'::json), 'total', (SELECT count(*) FROM sel),"
+		      " 'limit', $3::int, 'offset', $4::int)",
+		      4, params, &res);
+	if (rc)
+		return rc;
+	*json = db_value(res, 0, 0);
+	return 0;
+}

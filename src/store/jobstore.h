@@ -1,0 +1,40 @@
+/*
+ * jobstore.h - jobs as the API sees them: create, read, list.
+ *
+ * Job documents are built as JSON by PostgreSQL itself (one query, no
+ * per-field C code) and handed to the API as text.
+ */
+#ifndef DOCXP_JOBSTORE_H
+#define DOCXP_JOBSTORE_H
+
+struct arena;
+struct db;
+
+struct job_request {
+	const char *repository_path;  /* absolute real path of a directory */
+	const char *job_type;	      /* "full" or "incremental" */
+	const char *file_patterns;    /* JSON array of strings */
+	const char *exclude_patterns; /* JSON array of strings */
+	int chunk_size;
+	int max_concurrent_chunks;
+	int max_retries;
+	long max_file_bytes;
+};
+
+/* Inserts the repository (if new) and a pending job. Returns 0 with the job
+ * id (36 chars, arena-owned) in *job_id, or DX_E_DB. */
+int jobstore_create(struct db *db, struct arena *a, const struct job_request *req, const char **job_id);
+
+/* The status document of one job. Returns 0, DX_E_NOTFOUND, or DX_E_DB.
+ * job_id must already be a syntactically valid uuid. */
+int jobstore_status_json(struct db *db, struct arena *a, const char *job_id, const char **json);
+
+/* {"jobs":[...],"total":N,"limit":L,"offset":O}, newest first. status and
+ * repository (a path) filter when not NULL. */
+int jobstore_list_json(struct db *db, struct arena *a, const char *status, const char *repository, int limit,
+		       int offset, const char **json);
+
+/* True when s is a job status name. */
+int jobstore_status_valid(const char *s);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * migrate.h - forward-only schema migrations.
+ *
+ * The migrations are the files sql/NNN_name.sql compiled into the program
+ * (migrations_data.c). Applied versions are recorded in schema_migrations;
+ * concurrent runs are serialised by an advisory lock; re-running is a
+ * no-op. Each migration runs in its own transaction.
+ */
+#ifndef DOCXP_MIGRATE_H
+#define DOCXP_MIGRATE_H
+
+struct db;
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+extern const struct migration migrations[];
+extern const unsigned int migrations_count;
+
+/* Applies what is missing. Returns 0 and the number applied in *applied,
+ * or DX_E_DB (db->errmsg says which migration failed and why). */
+int migrate_run(struct db *db, int *applied);
+
+/* The highest applied version (0 for an empty database), or negative on error. */
+int migrate_current_version(struct db *db);
+
+/* The highest version this program knows. */
+int migrate_latest_version(void);
+
+#endif
