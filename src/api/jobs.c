@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "api/api.h"
-#include "index/glob.h"
+#include "util/glob.h"
 #include "store/jobstore.h"
 #include "util/arena.h"
 #include "util/conf.h"

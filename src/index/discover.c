@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "index/discover.h"
-#include "index/glob.h"
+#include "util/glob.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/log.h"

@@ -315,6 +315,42 @@ out:
 	return t;
 }
 
+/*
+ * A repository is often indexed from a subdirectory of a work tree (a
+ * module of a monorepo): like git, look in root and then its parents, but
+ * never across a file system boundary.
+ */
+static int find_gitdir_upwards(const char *root, struct buf *gitdir, struct buf *tmp)
+{
+	struct buf dir;
+	struct stat st;
+	dev_t dev;
+	int rc = -1;
+
+	if (stat(root, &st) < 0)
+		return -1;
+	dev = st.st_dev;
+	buf_init(&dir, 0);
+	buf_addstr(&dir, root);
+	for (;;) {
+		char *slash;
+
+		if (find_gitdir(dir.len ? dir.ptr : "/", gitdir, tmp) == 0) {
+			rc = 0;
+			break;
+		}
+		slash = strrchr(buf_str(&dir), '/');
+		if (!slash || dir.len <= 1)
+			break;
+		*slash = '\0';
+		dir.len = (size_t)(slash - dir.ptr);
+		if (stat(dir.len ? dir.ptr : "/", &st) < 0 || st.st_dev != dev)
+			break;
+	}
+	buf_release(&dir);
+	return rc;
+}
+
 int gitinfo_read(const char *root, struct gitinfo *info)
 {
 	struct buf gitdir, common, path, tmp;
@@ -326,7 +362,7 @@ int gitinfo_read(const char *root, struct gitinfo *info)
 	buf_init(&common, 0);
 	buf_init(&tmp, 0);
 
-	if (find_gitdir(root, &gitdir, &tmp) < 0)
+	if (find_gitdir_upwards(root, &gitdir, &tmp) < 0)
 		goto out;
 	info->is_git = true;
 	find_commondir(gitdir.ptr, &common, &tmp);

@@ -14,7 +14,8 @@ struct gitinfo {
 	int64_t commit_time;  /* unix seconds, 0 when unknown */
 };
 
-/* Fills info for the work tree at root. Returns 0 (also when it is not a
+/* Fills info for the work tree that contains root (root itself or, as git
+ * looks, a parent directory on the same file system). Returns 0 (also when it is not a
  * git work tree: is_git = false); never fails the job for git trouble. */
 int gitinfo_read(const char *root, struct gitinfo *info);
 

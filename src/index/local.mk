@@ -1,7 +1,7 @@
 libdocxp_a_SOURCES += \
 	src/index/discover.c src/index/discover.h \
-	src/index/gitinfo.c src/index/gitinfo.h \
-	src/index/glob.c src/index/glob.h
+	src/index/gitinfo.c src/index/gitinfo.h
+
 libdocxp_a_SOURCES += \
 	src/index/chunkproc.c src/index/chunkproc.h \
 	src/index/planner.c src/index/planner.h \

@@ -4,6 +4,7 @@ libdocxp_a_SOURCES += \
 	src/util/buf.c src/util/buf.h \
 	src/util/conf.c src/util/conf.h \
 	src/util/digest.c src/util/digest.h \
+	src/util/glob.c src/util/glob.h \
 	src/util/log.c src/util/log.h \
 	src/util/startup.c src/util/startup.h \
 	src/util/status.c src/util/status.h

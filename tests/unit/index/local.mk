@@ -1,6 +1,5 @@
 # unit tests of src/index (cmocka)
-check_PROGRAMS += tests/unit/index/test_glob tests/unit/index/test_discover tests/unit/index/test_gitinfo
-TESTS += tests/unit/index/test_glob tests/unit/index/test_discover tests/unit/index/test_gitinfo
-tests_unit_index_test_glob_LDADD = $(UNIT_LIBS)
+check_PROGRAMS += tests/unit/index/test_discover tests/unit/index/test_gitinfo
+TESTS += tests/unit/index/test_discover tests/unit/index/test_gitinfo
 tests_unit_index_test_discover_LDADD = $(UNIT_LIBS)
 tests_unit_index_test_gitinfo_LDADD = $(UNIT_LIBS)

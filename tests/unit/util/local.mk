@@ -1,4 +1,5 @@
-check_PROGRAMS += tests/unit/util/test_conf tests/unit/util/test_buf
-TESTS += tests/unit/util/test_conf tests/unit/util/test_buf
+check_PROGRAMS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob
+TESTS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob
 tests_unit_util_test_conf_LDADD = $(UNIT_LIBS)
 tests_unit_util_test_buf_LDADD = $(UNIT_LIBS)
+tests_unit_util_test_glob_LDADD = $(UNIT_LIBS)

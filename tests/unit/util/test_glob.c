@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "index/glob.h"
+#include "util/glob.h"
 
 static void expect_match(const char *pattern, const char *path, bool want)
 {

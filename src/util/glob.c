@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index/glob.h"
+#include "util/glob.h"
 #include "util/alloc.h"
 
 #define GLOB_MAX_LEN 512
