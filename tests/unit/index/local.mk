@@ -1,5 +1,7 @@
 # unit tests of src/index (cmocka)
-check_PROGRAMS += tests/unit/index/test_discover tests/unit/index/test_gitinfo
-TESTS += tests/unit/index/test_discover tests/unit/index/test_gitinfo
+INDEX_UNIT_TESTS = tests/unit/index/test_discover tests/unit/index/test_gitinfo tests/unit/index/test_chunkproc
+check_PROGRAMS += $(INDEX_UNIT_TESTS)
+TESTS += $(INDEX_UNIT_TESTS)
 tests_unit_index_test_discover_LDADD = $(UNIT_LIBS)
 tests_unit_index_test_gitinfo_LDADD = $(UNIT_LIBS)
+tests_unit_index_test_chunkproc_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,150 @@
+/* Unit tests for src/index/chunkproc.c: classification and decoding of files. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "index/chunkproc.h"
+#include "util/arena.h"
+
+static char root[256];
+
+static void put(const char *name, const void *data, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(data, 1, len, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	char *real;
+
+	(void)state;
+	strcpy(root, "/tmp/docxp-chunkproc-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	/* /tmp may itself be a symlink: work with the real path, like the worker. */
+	real = realpath(root, NULL);
+	snprintf(root, sizeof(root), "%s", real);
+	free(real);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const struct extract_options xopt = {60, 10};
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_true(chunkproc_valid_utf8((const unsigned char *)"plain", 5));
+	assert_true(chunkproc_valid_utf8(
+	    (const unsigned char *)"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80", 15));
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xc3", 1));		  /* truncated */
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xc0\xaf", 2));	  /* overlong */
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xed\xa0\x80", 3));	  /* surrogate */
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"a\0b", 3));
+	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xff", 1));
+}
+
+static void test_text_file(void **state)
+{
+	struct arena *a = arena_new();
+	struct file_result r;
+	const char *java = "package a;\n\npublic class A {\n}\n";
+
+	(void)state;
+	put("A.java", java, strlen(java));
+	chunkproc_file(a, &xopt, root, "A.java", 1000, &r);
+	assert_int_equal(r.outcome, FILE_PROCESSED);
+	assert_string_equal(r.language, "java");
+	assert_int_equal(r.size, (int64_t)strlen(java));
+	assert_int_equal(r.lines, 4);
+	assert_int_equal(strlen(r.sha256), 64);
+	assert_int_equal(r.entities.count, 1);
+	assert_string_equal(r.entities.items[0].text, java);
+	arena_free(a);
+}
+
+static void test_skips(void **state)
+{
+	struct arena *a = arena_new();
+	struct file_result r;
+	char big[2000];
+	char link[600];
+
+	(void)state;
+	put("bin.dat", "GIF89a\0\0\x01", 9);
+	chunkproc_file(a, &xopt, root, "bin.dat", 1000, &r);
+	assert_int_equal(r.outcome, FILE_SKIPPED);
+	assert_string_equal(r.reason, "binary");
+
+	memset(big, 'x', sizeof(big));
+	put("big.txt", big, sizeof(big));
+	chunkproc_file(a, &xopt, root, "big.txt", 1000, &r);
+	assert_int_equal(r.outcome, FILE_SKIPPED);
+	assert_string_equal(r.reason, "too_large");
+
+	snprintf(link, sizeof(link), "%s/out.txt", root);
+	assert_int_equal(symlink("/etc/hostname", link), 0);
+	chunkproc_file(a, &xopt, root, "out.txt", 1000, &r);
+	assert_int_equal(r.outcome, FILE_SKIPPED);
+	assert_string_equal(r.reason, "symlink_outside");
+
+	chunkproc_file(a, &xopt, root, "gone.txt", 1000, &r);
+	assert_int_equal(r.outcome, FILE_FAILED);
+	assert_string_equal(r.reason, "read_error");
+	assert_non_null(strstr(r.message, "No such file"));
+	arena_free(a);
+}
+
+static void test_latin1(void **state)
+{
+	struct arena *a = arena_new();
+	struct file_result r;
+
+	(void)state;
+	put("msg.properties",
+	    "label=Gr\xfc\xdf"
+	    "e\n",
+	    12);
+	chunkproc_file(a, &xopt, root, "msg.properties", 1000, &r);
+	assert_int_equal(r.outcome, FILE_PROCESSED);
+	assert_int_equal(r.entities.count, 1);
+	assert_string_equal(r.entities.items[0].text, "label=Gr\xc3\xbc\xc3\x9f"
+						      "e\n");
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_text_file),
+	    cmocka_unit_test(test_skips),
+	    cmocka_unit_test(test_latin1),
+	};
+
+	return cmocka_run_group_tests_name("chunkproc", tests, setup, teardown);
+}
