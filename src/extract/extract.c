@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "extract/extract.h"
+#include "extract/extract_int.h"
 #include "util/arena.h"
 #include "util/status.h"
 
@@ -109,7 +110,7 @@ static const struct lang_rule lang_exts[] = {
     {"tf", "terraform"},
 };
 
-static const char *path_basename(const char *path)
+const char *extract_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -118,7 +119,7 @@ static const char *path_basename(const char *path)
 
 const char *extract_language(const char *path)
 {
-	const char *base = path_basename(path), *dot;
+	const char *base = extract_basename(path), *dot;
 	size_t i;
 
 	for (i = 0; i < sizeof(lang_names) / sizeof(lang_names[0]); i++)
@@ -174,7 +175,7 @@ static bool is_blank(const char *s, size_t n)
 }
 
 /* Appends one zeroed entity, doubling the arena array when it is full. */
-static struct entity *entity_list_push(struct arena *a, struct entity_list *out)
+struct entity *extract_push(struct arena *a, struct entity_list *out)
 {
 	struct entity *items;
 
@@ -193,10 +194,22 @@ static struct entity *entity_list_push(struct arena *a, struct entity_list *out)
 	return &out->items[out->count++];
 }
 
-int extract_file(struct arena *a, const struct extract_options *opt, const char *path, const char *buf,
-		 size_t len, struct entity_list *out)
+void extract_link(struct arena *a, struct entity *e, const char *kind, const char *target)
 {
-	const char *base = path_basename(path);
+	struct entity_link *links = arena_alloc(a, (e->nlinks + 1) * sizeof(*links));
+
+	if (e->nlinks)
+		memcpy(links, e->links, e->nlinks * sizeof(*links));
+	links[e->nlinks].kind = arena_strdup(a, kind);
+	links[e->nlinks].target = arena_strdup(a, target);
+	e->links = links;
+	e->nlinks++;
+}
+
+int extract_windows(struct arena *a, const struct extract_options *opt, const char *path, const char *buf,
+		    size_t len, struct entity_list *out)
+{
+	const char *base = extract_basename(path);
 	int64_t total, start, end, step;
 	size_t off = 0, end_off;
 	int rc = 0;
@@ -220,7 +233,7 @@ int extract_file(struct arena *a, const struct extract_options *opt, const char 
 		end_off = skip_lines(buf, len, off, end - start + 1);
 		/* Blank windows carry no meaning and embed to noise. */
 		if (!is_blank(buf + off, end_off - off)) {
-			struct entity *e = entity_list_push(a, out);
+			struct entity *e = extract_push(a, out);
 
 			e->kind = "window";
 			e->name = arena_printf(a, "%s:%d-%d", base, (int)start, (int)end);
@@ -236,4 +249,70 @@ int extract_file(struct arena *a, const struct extract_options *opt, const char 
 	}
 out:
 	return rc;
+}
+
+/* Which extractor reads which language. */
+static const struct {
+	const char *language;
+	extract_fn fn;
+} extract_table[] = {
+	{"java", extract_java},	      {"jsp", extract_jsp},	      {"xml", extract_xml},
+	{"sql", extract_sql},	      {"properties", extract_properties}, {"javascript", extract_script},
+	{"typescript", extract_script}, {"python", extract_script},
+};
+
+/* Cuts text into pieces of at most EXTRACT_EMBED_MAX bytes, each headed by
+ * the entity's identity, never splitting a UTF-8 sequence. */
+static void extract_embed_texts(struct arena *a, struct entity *e)
+{
+	char *header = arena_printf(a, "%s %s\n%s%s", e->kind, e->qualified_name ? e->qualified_name : e->name,
+				    e->signature ? e->signature : "", e->signature ? "\n" : "");
+	size_t hlen = strlen(header), room, off = 0, n = 0, cap;
+	const char **texts;
+
+	/* A header of absurd length keeps half the room, cut at a
+	 * character boundary. */
+	if (hlen > EXTRACT_EMBED_MAX / 2) {
+		hlen = EXTRACT_EMBED_MAX / 2;
+		while (hlen > 0 && ((unsigned char)header[hlen] & 0xc0) == 0x80)
+			hlen--;
+		header[hlen] = '\0';
+	}
+	room = EXTRACT_EMBED_MAX - hlen;
+	cap = e->text_len / room + 2;
+	texts = arena_alloc(a, cap * sizeof(*texts));
+	do {
+		size_t take = e->text_len - off > room ? room : e->text_len - off;
+		char *t;
+
+		while (take > 0 && off + take < e->text_len && ((unsigned char)e->text[off + take] & 0xc0) == 0x80)
+			take--;
+		t = arena_alloc(a, hlen + take + 1);
+		memcpy(t, header, hlen);
+		memcpy(t + hlen, e->text + off, take);
+		t[hlen + take] = '\0';
+		texts[n++] = t;
+		off += take;
+	} while (off < e->text_len && n < cap && room > 0);
+	e->embed_texts = texts;
+	e->nembed = n;
+}
+
+int extract_file(struct arena *a, const struct extract_options *opt, const char *path, const char *buf,
+		 size_t len, struct entity_list *out)
+{
+	const char *language = extract_language(path);
+	extract_fn fn = extract_windows;
+	size_t i, first = out->count;
+	int rc;
+
+	for (i = 0; i < sizeof(extract_table) / sizeof(extract_table[0]); i++)
+		if (strcmp(extract_table[i].language, language) == 0)
+			fn = extract_table[i].fn;
+	rc = fn(a, opt, path, buf, len, out);
+	if (rc)
+		return rc;
+	for (i = first; i < out->count; i++)
+		extract_embed_texts(a, &out->items[i]);
+	return 0;
 }

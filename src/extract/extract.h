@@ -11,14 +11,34 @@
 
 struct arena;
 
+/* A relation the source states, e.g. a Struts action naming its class.
+ * target is written as the source writes it (a qualified class name, an
+ * action path, a JSP path); it is resolved against other entities at
+ * query time, so that links survive partial and incremental indexing. */
+struct entity_link {
+	const char *kind;   /* "extends", "implements", "action_class", ... */
+	const char *target; /* e.g. "com.acme.web.OrderAction", "/orders/edit.jsp" */
+};
+
+/* Embedding texts are bounded: a long entity gets several windows, each
+ * starting with the entity's header (kind, qualified name, signature). */
+#define EXTRACT_EMBED_MAX 2048
+
 struct entity {
-	const char *kind;	    /* "window", later "class", "method", ... */
-	const char *name;	    /* short name, e.g. "OrderAction.java:1-60" */
-	const char *qualified_name; /* e.g. "src/.../OrderAction.java#L1-60" */
+	const char *kind;	    /* "window", "class", "method", "struts_action", ... */
+	const char *name;	    /* short name, e.g. "execute" or "OrderAction.java:1-60" */
+	const char *qualified_name; /* unique within the file, e.g. "com.acme.A#execute(int)" */
+	const char *parent;	    /* qualified name of the enclosing entity, or NULL */
+	const char *signature;	    /* declaration head, e.g. "public int f(int a)", or NULL */
+	const char *metadata;	    /* JSON object text (modifiers, annotations, ...), or NULL */
 	int start_line;		    /* 1-based, inclusive */
 	int end_line;		    /* inclusive */
-	const char *text;	    /* NUL-terminated content */
+	const char *text;	    /* NUL-terminated exact source text */
 	size_t text_len;
+	struct entity_link *links;
+	size_t nlinks;
+	const char **embed_texts; /* filled by extract_file; each <= EXTRACT_EMBED_MAX bytes */
+	size_t nembed;
 };
 
 struct entity_list {

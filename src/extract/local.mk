@@ -1,2 +1,4 @@
 libdocxp_a_SOURCES += \
-	src/extract/extract.c src/extract/extract.h
+	src/extract/extract.c src/extract/extract.h src/extract/extract_int.h \
+	src/extract/java.c src/extract/jsp.c src/extract/xml.c \
+	src/extract/sql.c src/extract/properties.c src/extract/script.c

@@ -35,7 +35,7 @@ int buf_addstr(struct buf *b, const char *s);
 
 /* Appends formatted text. Same return as buf_add. */
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Returns the content ("" when empty); owned by the buffer. */
 const char *buf_str(const struct buf *b);
