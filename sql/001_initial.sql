@@ -101,6 +101,9 @@ CREATE TABLE entities (
     kind           text NOT NULL,
     name           text NOT NULL,
     qualified_name text NOT NULL,
+    parent         text,
+    signature      text,
+    metadata       jsonb NOT NULL DEFAULT '{}',
     language       text NOT NULL,
     start_line     integer NOT NULL CHECK (start_line >= 1),
     end_line       integer NOT NULL,
@@ -110,6 +113,20 @@ CREATE TABLE entities (
     CHECK (end_line >= start_line)
 );
 CREATE INDEX entities_repository_idx ON entities (repository_id);
+CREATE INDEX entities_file_idx ON entities (file_id);
+
+-- Relations the source states (action -> class, class -> superclass, ...).
+-- target is kept as written and resolved against entities when read, so
+-- that links survive partial and incremental indexing.
+CREATE TABLE entity_links (
+    entity_id     bigint NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    repository_id bigint NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    ordinal       integer NOT NULL,
+    kind          text NOT NULL,
+    target        text NOT NULL,
+    PRIMARY KEY (entity_id, ordinal)
+);
+CREATE INDEX entity_links_target_idx ON entity_links (repository_id, target);
 
 -- Per-file outcomes that are not plain success: skipped files with their
 -- reason and failed files with the error, one row per job and path.

@@ -322,8 +322,11 @@ static int chunkstore_temp_tables(struct db *db)
 	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
 			   " size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
 			   "CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
-			   " name text, qualified_name text, language text, start_line int, end_line int,"
+			   " name text, qualified_name text, parent text, signature text, metadata jsonb,"
+			   " language text, start_line int, end_line int,"
 			   " content text, content_sha256 text) ON COMMIT DELETE ROWS;"
+			   "CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
+			   " kind text, target text) ON COMMIT DELETE ROWS;"
 			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
 			   " message text) ON COMMIT DELETE ROWS");
 }
@@ -389,6 +392,12 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 			if (rc == 0)
 				rc = copy_field(&line, e->qualified_name, false);
 			if (rc == 0)
+				rc = copy_field(&line, e->parent, false);
+			if (rc == 0)
+				rc = copy_field(&line, e->signature, false);
+			if (rc == 0)
+				rc = copy_field(&line, e->metadata ? e->metadata : "{}", false);
+			if (rc == 0)
 				rc = copy_field(&line, f->language, false);
 			if (rc == 0)
 				rc = copy_field(&line, fmt_int(a, e->start_line), false);
@@ -400,6 +409,47 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 				rc = copy_field(&line, hex, true);
 			if (rc == 0 && line.len > 256 * 1024)
 				rc = copy_flush(db, &line);
+		}
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	return rc;
+}
+
+static int copy_links(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
+{
+	struct buf line;
+	size_t i, j, k;
+	int rc;
+
+	buf_init(&line, 0);
+	rc = db_copy_begin(db, "COPY chunk_links FROM STDIN");
+	for (i = 0; rc == 0 && i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome != FILE_PROCESSED)
+			continue;
+		for (j = 0; rc == 0 && j < f->entities.count; j++) {
+			const struct entity *e = &f->entities.items[j];
+
+			for (k = 0; rc == 0 && k < e->nlinks; k++) {
+				rc = copy_field(&line, f->path, false);
+				if (rc == 0)
+					rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+				if (rc == 0)
+					rc = copy_field(&line, fmt_int(a, (int64_t)k), false);
+				if (rc == 0)
+					rc = copy_field(&line, e->links[k].kind, false);
+				if (rc == 0)
+					rc = copy_field(&line, e->links[k].target, true);
+				if (rc == 0 && line.len > 65536)
+					rc = copy_flush(db, &line);
+			}
 		}
 	}
 	if (rc == 0)
@@ -487,6 +537,8 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	if (rc == 0)
 		rc = copy_entities(db, a, files, nfiles);
 	if (rc == 0)
+		rc = copy_links(db, a, files, nfiles);
+	if (rc == 0)
 		rc = copy_issues(db, files, nfiles);
 	if (rc)
 		goto fail;
@@ -514,11 +566,20 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	if (rc)
 		goto fail;
 	rc = db_query(db, a,
-		      "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, language,"
-		      " start_line, end_line, content, content_sha256)"
-		      " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.language,"
-		      " ce.start_line, ce.end_line, ce.content, ce.content_sha256"
+		      "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, parent,"
+		      " signature, metadata, language, start_line, end_line, content, content_sha256)"
+		      " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.parent,"
+		      " ce.signature, ce.metadata, ce.language, ce.start_line, ce.end_line, ce.content,"
+		      " ce.content_sha256"
 		      " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
+		      1, params, NULL);
+	if (rc)
+		goto fail;
+	rc = db_query(db, a,
+		      "INSERT INTO entity_links (entity_id, repository_id, ordinal, kind, target)"
+		      " SELECT e.id, $1::bigint, cl.ordinal, cl.kind, cl.target FROM chunk_links cl"
+		      " JOIN files f ON f.repository_id = $1::bigint AND f.path = cl.path"
+		      " JOIN entities e ON e.file_id = f.id AND e.ordinal = cl.entity_ordinal",
 		      1, params, NULL);
 	if (rc)
 		goto fail;
