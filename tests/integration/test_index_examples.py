@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""Index examples/ through the API with two workers; health follows Redis
+going down and coming back, and work continues after Redis lost its data."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import taptest  # noqa: E402
+from taptest import Stack, eq, ok  # noqa: E402
+
+SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+EXAMPLES = os.path.join(SRCDIR, "examples")
+KEYS = ("job_id", "status", "repository_path", "job_type", "total_files", "files_processed",
+        "files_skipped", "files_failed", "entities", "chunks_total", "chunks_done",
+        "progress_percent", "skip_reasons", "commit", "branch", "created_at", "started_at",
+        "finished_at")
+job = {}
+
+
+def make_stack():
+    return Stack(workers=2, name="docxp-index-examples")
+
+
+def test_start_job(stack):
+    st, _, b = stack.http("POST", "/api/v1/indexing/start",
+                          {"repository_path": EXAMPLES, "job_type": "full"})
+    eq(st, 202, "POST start: %r" % (b,))
+    ok(isinstance(b, dict) and b.get("job_id"), "job_id", b)
+    eq(b.get("status"), "pending")
+    job["id"] = b["job_id"]
+
+
+def test_job_completes(stack):
+    s = stack.wait_job(job["id"], 180)
+    job["final"] = s
+    missing = [k for k in KEYS if k not in s]
+    ok(not missing, "status JSON lacks %s" % missing, s)
+    eq(s["status"], "completed", "status")
+    eq(s["job_id"], job["id"])
+    eq(s["repository_path"], EXAMPLES)
+    eq(s["job_type"], "full")
+    ok(s["total_files"] >= 40, "total_files >= 40 (examples has 41 files)", s)
+    eq(s["total_files"], s["files_processed"] + s["files_skipped"] + s["files_failed"],
+       "total = processed + skipped + failed")
+    eq(s["files_failed"], 0, "files_failed")
+    ok(s["entities"] > 0, "entities > 0", s)
+    eq(s["chunks_done"], s["chunks_total"], "chunks_done == chunks_total")
+    ok(s["chunks_total"] >= 1, "chunks_total", s)
+    eq(float(s["progress_percent"]), 100.0, "progress_percent")
+    ok(isinstance(s["skip_reasons"], dict), "skip_reasons is an object", s)
+    eq(sum(s["skip_reasons"].values()), s["files_skipped"], "skip_reasons add up")
+    ok(s["created_at"] and s["started_at"] and s["finished_at"], "timestamps", s)
+    ok(s["created_at"] <= s["started_at"] <= s["finished_at"], "timestamps ordered", s)
+
+
+def test_database_agrees(stack):
+    s = job["final"]
+    files = int(stack.psql("SELECT count(*) FROM files")[0][0])
+    eq(files, s["files_processed"], "rows in files vs files_processed")
+    ents = int(stack.psql("SELECT count(*) FROM entities")[0][0])
+    eq(ents, s["entities"], "rows in entities vs entities")
+    java = stack.psql("SELECT count(*) FROM files WHERE lower(language) = 'java'")[0][0]
+    ok(int(java) >= 39, "java files recognised", java)
+
+
+def test_listed_as_completed(stack):
+    st, _, b = stack.http("GET", "/api/v1/indexing/jobs?status_filter=completed&limit=20&offset=0")
+    eq(st, 200)
+    ok(isinstance(b.get("jobs"), list), "jobs list", b)
+    ok(job["id"] in [j.get("job_id") for j in b["jobs"]], "job in completed list", b)
+    ok(b.get("total", 0) >= 1 and b.get("limit") == 20 and b.get("offset") == 0, "paging", b)
+    st, _, b = stack.http("GET", "/api/v1/indexing/jobs?status_filter=failed")
+    eq(st, 200)
+    ok(job["id"] not in [j.get("job_id") for j in b["jobs"]], "not in failed list", b)
+
+
+def test_health_ok(stack):
+    st, _, b = stack.http("GET", "/api/v1/indexing/health")
+    eq(st, 200)
+    eq(b.get("status"), "ok")
+    eq(b["services"]["postgresql"]["status"], "ok")
+    eq(b["services"]["redis"]["status"], "ok")
+
+
+def test_health_redis_down(stack):
+    stack.stop_redis()
+    st, _, b = stack.http("GET", "/api/v1/indexing/health")
+    eq(st, 503, "health with Redis down: %r" % (b,))
+    eq(b["services"]["redis"]["status"], "down", "redis")
+    eq(b["services"]["postgresql"]["status"], "ok", "postgresql")
+    ok(b.get("status") in ("down", "degraded"), "overall status", b)
+
+
+def test_health_redis_back(stack):
+    stack.start_redis()
+    deadline = time.monotonic() + 30
+    while True:
+        st, _, b = stack.http("GET", "/api/v1/indexing/health")
+        if st == 200 and b.get("status") == "ok":
+            break
+        ok(time.monotonic() < deadline, "health not ok 30 s after Redis came back", st, b)
+        time.sleep(0.3)
+    eq(b["services"]["redis"]["status"], "ok")
+
+
+def test_index_after_redis_restart(stack):
+    # Redis restarted empty: workers must reconnect and the new job finish.
+    j = stack.start_job(EXAMPLES, "full")
+    s = stack.wait_job(j, 180)
+    eq(s["status"], "completed", "job after Redis restart")
+    eq(s["files_processed"], job["final"]["files_processed"])
+    eq(s["entities"], job["final"]["entities"])
+
+
+if __name__ == "__main__":
+    sys.exit(taptest.main())
