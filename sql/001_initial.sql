@@ -33,6 +33,7 @@ CREATE TABLE jobs (
     files_processed       integer NOT NULL DEFAULT 0,
     files_skipped         integer NOT NULL DEFAULT 0,
     files_failed          integer NOT NULL DEFAULT 0,
+    files_removed         integer NOT NULL DEFAULT 0, -- gone from the repository, removed from the index
     entities              bigint NOT NULL DEFAULT 0,
     bytes_processed       bigint NOT NULL DEFAULT 0,
     chunks_total          integer NOT NULL DEFAULT 0,
@@ -54,6 +55,10 @@ CREATE TABLE jobs (
     CHECK (files_processed + files_skipped + files_failed <= total_files OR status IN ('pending', 'planning'))
 );
 CREATE INDEX jobs_status_created_idx ON jobs (status, created_at DESC);
+-- One active job per repository: two jobs writing the same index would
+-- undo each other's work.
+CREATE UNIQUE INDEX jobs_one_active_per_repository ON jobs (repository_id)
+    WHERE status IN ('pending', 'planning', 'running', 'paused');
 CREATE INDEX jobs_repository_created_idx ON jobs (repository_id, created_at DESC);
 CREATE INDEX jobs_created_idx ON jobs (created_at DESC);
 
@@ -67,6 +72,9 @@ CREATE TABLE chunks (
     lease_owner     text,
     lease_until     timestamptz,
     last_error      text,
+    -- set per file on retry attempts only: a file that crashed a worker
+    -- is recognised on the next attempt and failed alone
+    current_path    text,
     enqueued_at     timestamptz NOT NULL DEFAULT now(),
     files_processed integer NOT NULL DEFAULT 0,
     files_skipped   integer NOT NULL DEFAULT 0,

@@ -53,6 +53,10 @@ int api_query_int(struct http_request *r, const char *name, int def, int min, in
 void api_jobs_start(struct http_request *r);
 void api_jobs_status(struct http_request *r);
 void api_jobs_list(struct http_request *r);
+void api_jobs_pause(struct http_request *r);
+void api_jobs_resume(struct http_request *r);
+void api_jobs_cancel(struct http_request *r);
+void api_jobs_errors(struct http_request *r);
 void api_health(struct http_request *r);
 
 #endif

@@ -24,6 +24,12 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/indexing/start", api_jobs_start},
 	{"GET", "/api/v1/indexing/jobs", api_jobs_list},
 	{"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status},
+	{"GET", "/api/v1/indexing/jobs/{id}", api_jobs_status},
+	{"DELETE", "/api/v1/indexing/jobs/{id}", api_jobs_cancel},
+	{"POST", "/api/v1/indexing/jobs/{id}/pause", api_jobs_pause},
+	{"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume},
+	{"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel},
+	{"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors},
 	{"GET", "/api/v1/indexing/health", api_health},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -215,6 +215,13 @@ void api_jobs_start(struct http_request *r)
 	if (!db)
 		return;
 	rc = jobstore_create(db, r->arena, &req, &job_id);
+	if (rc == DX_E_CONFLICT) {
+		http_respond_error(r, rc,
+				   "a job for %s is already active; wait for it, or pause or cancel it first (GET "
+				   "/api/v1/indexing/jobs?repository=...)",
+				   real);
+		return;
+	}
 	if (rc) {
 		log_err("could not create job: %s | req=%s", db->errmsg, r->request_id);
 		http_respond_error(r, rc, "could not create the job");

@@ -2,4 +2,5 @@ libdocxp_a_SOURCES += \
 	src/api/api.h \
 	src/api/common.c \
 	src/api/health.c \
+	src/api/jobcontrol.c \
 	src/api/jobs.c

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "index/chunkproc.h"
 #include "index/worker.h"
 #include "util/conf.h"
 #include "util/log.h"
@@ -58,6 +59,13 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	log_info("docxp-worker starting | version=%s worker=%s", PACKAGE_VERSION, name);
+	/* Fault injection hooks of the test suite; loud so that nobody runs
+	 * a production worker with them by accident. */
+	if (getenv("DOCXP_FAULT_FAIL_GLOB") || getenv("DOCXP_FAULT_CRASH_GLOB")) {
+		log_warn("fault injection enabled | fail=%s crash=%s", getenv("DOCXP_FAULT_FAIL_GLOB") ?: "-",
+			 getenv("DOCXP_FAULT_CRASH_GLOB") ?: "-");
+		chunkproc_set_faults(getenv("DOCXP_FAULT_FAIL_GLOB"), getenv("DOCXP_FAULT_CRASH_GLOB"));
+	}
 	rc = worker_run(&cfg, name);
 	conf_release(&cfg);
 	return rc ? 70 : 0;

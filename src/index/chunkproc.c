@@ -15,6 +15,17 @@
 #include "index/chunkproc.h"
 #include "util/arena.h"
 #include "util/digest.h"
+#include "util/glob.h"
+#include "util/log.h"
+
+static const char *fault_fail_glob;
+static const char *fault_crash_glob;
+
+void chunkproc_set_faults(const char *fail_glob, const char *crash_glob)
+{
+	fault_fail_glob = fail_glob && *fail_glob ? fail_glob : NULL;
+	fault_crash_glob = crash_glob && *crash_glob ? crash_glob : NULL;
+}
 
 int chunkproc_valid_utf8(const unsigned char *s, size_t len)
 {
@@ -98,7 +109,7 @@ static int path_inside(const char *root, const char *real)
 }
 
 void chunkproc_file(struct arena *a, const struct extract_options *opt, const char *root, const char *path,
-		    int64_t max_file_bytes, struct file_result *out)
+		    int64_t max_file_bytes, const char *known_sha, struct file_result *out)
 {
 	char *full = arena_printf(a, "%s/%s", root, path);
 	char real[PATH_MAX];
@@ -168,6 +179,18 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 	}
 	out->size = (int64_t)len;
 	digest_sha256_hex(data, len, out->sha256);
+	if (known_sha && strcmp(known_sha, out->sha256) == 0) {
+		set_outcome(out, FILE_UNCHANGED, "unchanged", NULL);
+		return;
+	}
+	if (fault_crash_glob && glob_match(fault_crash_glob, path)) {
+		log_err("crashing on purpose (DOCXP_FAULT_CRASH_GLOB) | path=%s", path);
+		abort();
+	}
+	if (fault_fail_glob && glob_match(fault_fail_glob, path)) {
+		set_outcome(out, FILE_FAILED, "extract_error", "injected failure (DOCXP_FAULT_FAIL_GLOB)");
+		return;
+	}
 	if (chunkproc_valid_utf8(data, len)) {
 		text = (const char *)data;
 		textlen = len;

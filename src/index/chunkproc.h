@@ -18,10 +18,20 @@ struct arena;
 /*
  * Fills *out for the file at path (relative to the real path root). Never
  * fails the chunk: problems become a skipped or failed outcome with a
- * reason. Memory is taken from a.
+ * reason. known_sha (incremental jobs; NULL otherwise) is the hash the
+ * index holds: the same content gives FILE_UNCHANGED without extraction.
+ * Memory is taken from a.
  */
 void chunkproc_file(struct arena *a, const struct extract_options *opt, const char *root, const char *path,
-		    int64_t max_file_bytes, struct file_result *out);
+		    int64_t max_file_bytes, const char *known_sha, struct file_result *out);
+
+/*
+ * Fault injection for the test suite (docxp-worker reads the environment
+ * variables DOCXP_FAULT_FAIL_GLOB and DOCXP_FAULT_CRASH_GLOB): extraction
+ * of a path matching fail_glob fails, one matching crash_glob aborts the
+ * process. NULL disables.
+ */
+void chunkproc_set_faults(const char *fail_glob, const char *crash_glob);
 
 /* True when buf holds valid UTF-8 without NUL bytes. */
 int chunkproc_valid_utf8(const unsigned char *buf, size_t len);

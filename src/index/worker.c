@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ struct worker {
 	bool db_ok, redis_ok;
 	time_t last_heartbeat;
 	time_t last_reconcile;
+	time_t last_reclaim;
 	bool stream_lost; /* the stream had to be recreated: re-enqueue everything */
 	uint64_t watchdog_usec;
 };
@@ -114,34 +116,100 @@ out:
 	arena_free(a);
 }
 
-static void worker_process_chunk(struct worker *w, const struct redisq_msg *msg)
+/* Exponential backoff with full jitter (AWS "standard" retry style). */
+static double worker_backoff(int attempt)
+{
+	double cap = 0.25 * (double)(1 << (attempt < 8 ? attempt : 8));
+
+	if (cap > 30)
+		cap = 30;
+	return cap * ((double)rand() / (double)RAND_MAX);
+}
+
+/* What became of a chunk message. */
+enum chunk_fate {
+	CHUNK_HANDLED, /* done, dead-lettered, or not ours to do: acknowledge */
+	CHUNK_REQUEUE, /* the job has enough chunks in flight: put it back */
+};
+
+/*
+ * Works one chunk: claim, read and extract every file (outside any
+ * transaction), then commit everything in one transaction. Between files
+ * the job's status is checked (at most twice a second) so that pause and
+ * cancel take effect within seconds.
+ */
+static enum chunk_fate worker_process_chunk(struct worker *w, const struct redisq_msg *msg)
 {
 	struct arena *a = arena_new();
 	const struct conf *cfg = w->cfg;
 	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap};
 	struct chunk_claim claim;
 	struct file_result *files;
-	double t0 = now_seconds(), last_renew = t0;
-	bool job_done = false;
+	const char **known = NULL;
+	double t0 = now_seconds(), last_renew = t0, last_check = t0;
+	enum chunk_fate fate = CHUNK_HANDLED;
+	bool job_done = false, tracking;
 	size_t i;
 	int rc;
 
 	rc = chunkstore_claim_chunk(&w->db, a, w->name, msg->chunk_id, cfg->lease_seconds, &claim);
+	if (rc == 2) {
+		fate = CHUNK_REQUEUE;
+		goto out;
+	}
 	if (rc) {
 		if (rc < 0)
 			log_err("could not claim chunk: %s | chunk=%lld", w->db.errmsg, (long long)msg->chunk_id);
 		goto out;
 	}
+	if (msg->deliveries > 1)
+		log_notice("chunk delivered again | job=%s chunk=%lld deliveries=%lld attempt=%d", claim.job_id,
+			   (long long)claim.chunk_id, (long long)msg->deliveries, claim.attempts);
 	if (claim.attempts > claim.max_retries) {
 		rc = chunkstore_dead_letter(&w->db, a, &claim, "chunk failed too many times");
 		log_warn("dead-lettered chunk | job=%s chunk=%lld attempts=%d rc=%d", claim.job_id,
 			 (long long)claim.chunk_id, claim.attempts - 1, rc);
 		goto out;
 	}
+	sd_notifyf(0, "STATUS=processing chunk %lld (%zu files) of job %s", (long long)claim.chunk_id, claim.npaths,
+		   claim.job_id);
+	worker_heartbeat(w, "busy");
+	if (strcmp(claim.job_type, "incremental") == 0 &&
+	    chunkstore_known_hashes(&w->db, a, &claim, &known) != 0) {
+		log_err("could not read known hashes: %s | job=%s", w->db.errmsg, claim.job_id);
+		goto release;
+	}
+	/* A retry tracks the file it works on: when a file kills workers, the
+	 * next attempt knows it and fails that file alone. */
+	tracking = claim.attempts > 1;
 	files = arena_zalloc(a, (claim.npaths + 1) * sizeof(*files));
 	for (i = 0; i < claim.npaths; i++) {
-		chunkproc_file(a, &xopt, claim.repo_path, claim.paths[i], claim.max_file_bytes, &files[i]);
-		/* Renew at a third of the lease so that one slow file does not
+		if (claim.crashed_path && strcmp(claim.crashed_path, claim.paths[i]) == 0) {
+			files[i].path = claim.paths[i];
+			files[i].outcome = FILE_FAILED;
+			files[i].reason = "worker_crash";
+			files[i].message = "a worker died while processing this file";
+			files[i].language = "";
+			log_warn("failing file that crashed a worker | job=%s path=%s", claim.job_id, claim.paths[i]);
+			continue;
+		}
+		if (tracking && chunkstore_mark_current(&w->db, w->name, claim.chunk_id, claim.paths[i]) != 0)
+			goto release;
+		chunkproc_file(a, &xopt, claim.repo_path, claim.paths[i], claim.max_file_bytes,
+			       known ? known[i] : NULL, &files[i]);
+		if (now_seconds() - last_check > 0.5) {
+			char status[32];
+
+			last_check = now_seconds();
+			if (chunkstore_job_status(&w->db, claim.job_id, status, sizeof(status)) == 0 &&
+			    strcmp(status, "running") != 0) {
+				log_info("job no longer running, giving the chunk back | job=%s chunk=%lld status=%s",
+					 claim.job_id, (long long)claim.chunk_id, status);
+				chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, NULL, false);
+				goto out;
+			}
+		}
+		/* Renew at a third of the lease so that a slow file does not
 		 * cost the lease. */
 		if (now_seconds() - last_renew > cfg->lease_seconds / 3.0) {
 			rc = chunkstore_renew_lease(&w->db, w->name, claim.chunk_id, cfg->lease_seconds);
@@ -161,19 +229,60 @@ static void worker_process_chunk(struct worker *w, const struct redisq_msg *msg)
 			 (long long)claim.chunk_id);
 		goto out;
 	}
+	if (rc == DX_E_JOB_STOPPED) {
+		log_info("job paused or cancelled before commit, giving the chunk back | job=%s chunk=%lld",
+			 claim.job_id, (long long)claim.chunk_id);
+		chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, NULL, false);
+		goto out;
+	}
 	if (rc) {
 		log_err("could not commit chunk: %s | job=%s chunk=%lld", w->db.errmsg, claim.job_id,
 			(long long)claim.chunk_id);
-		if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, w->db.errmsg) == 0)
-			redisq_enqueue(&w->q, REDISQ_CHUNK, claim.job_id, claim.chunk_id);
-		goto out;
+		goto release;
 	}
 	log_debug("chunk done | job=%s chunk=%lld files=%zu ms=%.1f", claim.job_id, (long long)claim.chunk_id,
 		  claim.npaths, (now_seconds() - t0) * 1e3);
 	if (job_done)
 		log_info("job finished | job=%s", claim.job_id);
+	goto out;
+release:
+	/* A transient failure: wait a little (the attempt stays counted),
+	 * then queue the chunk again. If even that fails, the lease runs out
+	 * and reconcile re-enqueues it. */
+	worker_sleep(w, worker_backoff(claim.attempts));
+	if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, w->db.errmsg, true) == 0)
+		redisq_enqueue(&w->q, REDISQ_CHUNK, claim.job_id, claim.chunk_id);
 out:
+	sd_notify(0, "STATUS=waiting for work");
 	arena_free(a);
+	return fate;
+}
+
+/* Handles one message and acknowledges it. */
+static void worker_handle(struct worker *w, const struct redisq_msg *msg)
+{
+	int rc = 0;
+
+	if (msg->kind == REDISQ_PLAN) {
+		sd_notifyf(0, "STATUS=planning job %s", msg->job_id);
+		worker_heartbeat(w, "planning");
+		rc = planner_plan_job(w->cfg, &w->db, &w->q, w->name, msg->job_id);
+		sd_notify(0, "STATUS=waiting for work");
+	} else if (worker_process_chunk(w, msg) == CHUNK_REQUEUE) {
+		/* Put it at the end of the stream; the short pause keeps a
+		 * worker from spinning when only throttled work is left. */
+		if (redisq_enqueue(&w->q, REDISQ_CHUNK, msg->job_id, msg->chunk_id) != 0) {
+			w->redis_ok = false;
+			return;
+		}
+		worker_sleep(w, 0.05);
+	}
+	if (rc == DX_E_DB && db_ping(&w->db, NULL) != 0)
+		w->db_ok = false;
+	/* Handled or not, the message is acknowledged: PostgreSQL knows what
+	 * is unfinished and reconcile re-enqueues it. */
+	if (redisq_ack(&w->q, msg->id))
+		w->redis_ok = false;
 }
 
 /* (Re)connects what is down. Returns true when both are usable. */
@@ -232,6 +341,19 @@ int worker_run(const struct conf *cfg, const char *name)
 		worker_heartbeat(&w, "idle");
 		if (time(NULL) - w.last_reconcile >= cfg->worker_reconcile_seconds)
 			worker_reconcile(&w);
+		/* Messages of dead consumers first (their lease has run out
+		 * by the time they are this idle). */
+		if (time(NULL) - w.last_reclaim >= 5) {
+			w.last_reclaim = time(NULL);
+			rc = redisq_reclaim(&w.q, name, (int64_t)cfg->lease_seconds * 1000, &msg);
+			if (rc == 0) {
+				log_notice("reclaimed a message of a dead consumer | id=%s deliveries=%lld", msg.id,
+					   (long long)msg.deliveries);
+				w.last_reclaim = 0;
+				worker_handle(&w, &msg);
+				continue;
+			}
+		}
 		rc = redisq_read(&w.q, name, 1000, &msg);
 		if (rc < 0) {
 			log_err("%s", w.q.errmsg);
@@ -240,16 +362,7 @@ int worker_run(const struct conf *cfg, const char *name)
 		}
 		if (rc > 0)
 			continue;
-		if (msg.kind == REDISQ_PLAN)
-			rc = planner_plan_job(cfg, &w.db, &w.q, name, msg.job_id);
-		else
-			worker_process_chunk(&w, &msg);
-		if (rc == DX_E_DB && db_ping(&w.db, NULL) != 0)
-			w.db_ok = false;
-		/* Handled or not, the message is acknowledged: PostgreSQL
-		 * knows what is unfinished and reconcile re-enqueues it. */
-		if (redisq_ack(&w.q, msg.id))
-			w.redis_ok = false;
+		worker_handle(&w, &msg);
 	}
 	sd_notify(0, "STOPPING=1");
 	log_info("worker stopping | worker=%s", name);

@@ -312,6 +312,45 @@ int redisq_read(struct redisq *q, const char *consumer, int block_ms, struct red
 	return 0;
 }
 
+int redisq_reclaim(struct redisq *q, const char *consumer, int64_t min_idle_ms, struct redisq_msg *msg)
+{
+	char idle[24];
+	redisReply *r;
+	int rc = 1;
+
+	snprintf(idle, sizeof(idle), "%lld", (long long)min_idle_ms);
+	memset(msg, 0, sizeof(*msg));
+	r = redisq_command(q, "XAUTOCLAIM %s %s %s %s 0-0 COUNT 1", q->stream, REDISQ_GROUP, consumer, idle);
+	if (!r)
+		return DX_E_REDIS;
+	if (r->type == REDIS_REPLY_ERROR)
+		return redisq_check(q, r, "XAUTOCLAIM failed");
+	/* Redis 7: [next-id, [[id, [fields]]...], [deleted ids]] */
+	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->type == REDIS_REPLY_ARRAY &&
+	    r->element[1]->elements >= 1) {
+		const redisReply *entry = r->element[1]->element[0];
+
+		if (redisq_parse_entry(entry, msg) == 0) {
+			rc = 0;
+		} else if (entry->type == REDIS_REPLY_ARRAY && entry->elements >= 1 &&
+			   entry->element[0]->type == REDIS_REPLY_STRING) {
+			log_warn("dropping malformed queue entry | id=%s", entry->element[0]->str);
+			redisq_ack(q, entry->element[0]->str);
+		}
+	}
+	freeReplyObject(r);
+	if (rc != 0)
+		return rc;
+	/* XAUTOCLAIM does not say how often the entry was delivered. */
+	r = redisq_command(q, "XPENDING %s %s %s %s 1", q->stream, REDISQ_GROUP, msg->id, msg->id);
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->type == REDIS_REPLY_ARRAY &&
+	    r->element[0]->elements == 4 && r->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
+		msg->deliveries = r->element[0]->element[3]->integer;
+	if (r)
+		freeReplyObject(r);
+	return 0;
+}
+
 int redisq_ack(struct redisq *q, const char *msg_id)
 {
 	redisContext *c;

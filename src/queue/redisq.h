@@ -56,6 +56,12 @@ int redisq_enqueue_chunks(struct redisq *q, const char *job_id, const int64_t *c
  * acknowledged and skipped. */
 int redisq_read(struct redisq *q, const char *consumer, int block_ms, struct redisq_msg *msg);
 
+/* Takes over one message that another consumer received but has not
+ * acknowledged for min_idle_ms (the consumer died: XAUTOCLAIM). Returns 0
+ * with *msg (msg->deliveries says how often it was delivered), 1 when
+ * there is none, or a negative status. */
+int redisq_reclaim(struct redisq *q, const char *consumer, int64_t min_idle_ms, struct redisq_msg *msg);
+
 /* Acknowledges and deletes a handled message. */
 int redisq_ack(struct redisq *q, const char *msg_id);
 

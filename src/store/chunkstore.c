@@ -163,6 +163,18 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 			goto fail;
 	}
 
+	/* Files the index holds that this plan does not take (deleted from
+	 * the repository, excluded, now skipped) leave the index: after the
+	 * job it equals a clean run's. NOT IN over a subquery is a hashed
+	 * anti-join. */
+	rc = db_query(db, a,
+		      "WITH gone AS (DELETE FROM files WHERE repository_id = (SELECT repository_id FROM jobs"
+		      " WHERE id = $1::uuid) AND path NOT IN (SELECT unnest(paths) FROM chunks WHERE job_id = $1::uuid)"
+		      " RETURNING 1) SELECT count(*) FROM gone",
+		      1, params, &res);
+	if (rc)
+		goto fail;
+	params[7] = arena_strdup(a, db_value(res, 0, 0));
 	params[1] = fmt_int(a, (int64_t)(plan->npaths + plan->nskips));
 	params[2] = fmt_int(a, (int64_t)plan->nskips);
 	params[3] = fmt_int(a, (int64_t)n);
@@ -175,11 +187,12 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 		      "  FROM job_file_issues WHERE job_id = $1::uuid AND kind = 'skipped' GROUP BY reason) s),"
 		      "  '{}'::jsonb),"
 		      " commit_sha = $5, branch = nullif($6, ''), commit_time = to_timestamp($7::bigint),"
+		      " files_removed = $8::int,"
 		      " status = CASE WHEN $4::int = 0 THEN 'completed' ELSE 'running' END,"
 		      " finished_at = CASE WHEN $4::int = 0 THEN now() END,"
 		      " planner = NULL, planner_lease_until = NULL, updated_at = now()"
 		      " WHERE id = $1::uuid",
-		      7, params, NULL);
+		      8, params, NULL);
 	if (rc)
 		goto fail;
 	rc = db_query(db, a,
@@ -225,20 +238,37 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	struct pg_result *res;
 	int rc, i;
 
+	/*
+	 * One statement: the job row is locked (FOR UPDATE) so that two
+	 * workers claiming chunks of one job see each other, which keeps the
+	 * number of chunks in flight at most max_concurrent_chunks.
+	 */
 	rc = db_query(db, a,
-		      "UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner = $2,"
-		      " lease_until = now() + $3::int * interval '1 second', started_at = now()"
-		      " FROM jobs j, repositories r"
-		      " WHERE c.id = $1::bigint AND j.id = c.job_id AND r.id = j.repository_id"
-		      " AND j.status = 'running'"
-		      " AND (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))"
-		      " RETURNING c.job_id, c.seq, c.attempts, j.max_retries, j.job_type, r.id, r.path,"
-		      " j.commit_sha, j.max_file_bytes",
+		      "WITH j AS (SELECT j.id, j.status, j.max_concurrent_chunks, j.max_retries, j.job_type,"
+		      "  j.commit_sha, j.max_file_bytes, r.id AS repo_id, r.path AS repo_path, c.status AS chunk_status,"
+		      "  c.lease_until < now() AS lease_expired"
+		      "  FROM chunks c JOIN jobs j ON j.id = c.job_id JOIN repositories r ON r.id = j.repository_id"
+		      "  WHERE c.id = $1::bigint FOR UPDATE OF j),"
+		      " busy AS (SELECT count(*) AS n FROM chunks c2, j WHERE c2.job_id = j.id"
+		      "  AND c2.status = 'running' AND c2.lease_until > now() AND c2.id <> $1::bigint),"
+		      " upd AS (UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner = $2,"
+		      "  lease_until = now() + $3::int * interval '1 second', started_at = now()"
+		      "  FROM j, busy WHERE c.id = $1::bigint AND j.status = 'running'"
+		      "  AND busy.n < j.max_concurrent_chunks"
+		      "  AND (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))"
+		      "  RETURNING c.job_id, c.seq, c.attempts, c.current_path)"
+		      " SELECT upd.job_id, upd.seq, upd.attempts, j.max_retries, j.job_type, j.repo_id, j.repo_path,"
+		      "  j.commit_sha, j.max_file_bytes, upd.current_path,"
+		      "  (j.status = 'running' AND (j.chunk_status = 'queued' OR (j.chunk_status = 'running'"
+		      "   AND j.lease_expired))) AS claimable"
+		      " FROM j LEFT JOIN upd ON true",
 		      3, params, &res);
 	if (rc)
 		return rc;
 	if (db_nrows(res) == 0)
 		return 1;
+	if (db_isnull(res, 0, 0))
+		return strcmp(db_value(res, 0, 10), "t") == 0 ? 2 : 1;
 	claim->chunk_id = chunk_id;
 	claim->job_id = db_value(res, 0, 0);
 	claim->seq = (int)db_int64(res, 0, 1);
@@ -249,6 +279,7 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	claim->repo_path = db_value(res, 0, 6);
 	claim->commit_sha = db_isnull(res, 0, 7) ? NULL : db_value(res, 0, 7);
 	claim->max_file_bytes = db_int64(res, 0, 8);
+	claim->crashed_path = db_isnull(res, 0, 9) ? NULL : db_value(res, 0, 9);
 	rc = db_query(db, a,
 		      "SELECT u.p FROM chunks c, unnest(c.paths) WITH ORDINALITY AS u(p, n)"
 		      " WHERE c.id = $1::bigint ORDER BY u.n",
@@ -259,6 +290,65 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	claim->paths = arena_alloc(a, (claim->npaths + 1) * sizeof(char *));
 	for (i = 0; i < (int)claim->npaths; i++)
 		claim->paths[i] = db_value(res, i, 0);
+	return 0;
+}
+
+int chunkstore_mark_current(struct db *db, const char *worker, int64_t chunk_id, const char *path)
+{
+	char id[24];
+	const char *params[3] = {id, worker, path};
+
+	snprintf(id, sizeof(id), "%lld", (long long)chunk_id);
+	return db_query(db, NULL,
+			"UPDATE chunks SET current_path = $3 WHERE id = $1::bigint AND lease_owner = $2"
+			" AND status = 'running'",
+			3, params, NULL);
+}
+
+int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t outlen)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a, "SELECT status FROM jobs WHERE id = $1::uuid", 1, &job_id, &res);
+	if (rc == 0 && db_nrows(res) == 0)
+		rc = DX_E_NOTFOUND;
+	if (rc == 0)
+		snprintf(out, outlen, "%s", db_value(res, 0, 0));
+	arena_free(a);
+	return rc;
+}
+
+int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim, const char ***hashes)
+{
+	const char *params[2];
+	struct pg_result *res;
+	struct buf arr;
+	size_t i;
+	int rc, row;
+
+	buf_init(&arr, 0);
+	buf_addstr(&arr, "{");
+	for (i = 0; i < claim->npaths; i++)
+		array_add_elem(&arr, claim->paths[i], i == 0);
+	buf_addstr(&arr, "}");
+	params[0] = fmt_int(a, claim->repo_id);
+	params[1] = arena_strdup(a, buf_str(&arr));
+	buf_release(&arr);
+	*hashes = arena_zalloc(a, (claim->npaths + 1) * sizeof(char *));
+	rc = db_query(db, a,
+		      "SELECT u.n, f.content_sha256 FROM unnest($2::text[]) WITH ORDINALITY AS u(p, n)"
+		      " JOIN files f ON f.repository_id = $1::bigint AND f.path = u.p",
+		      2, params, &res);
+	if (rc)
+		return rc;
+	for (row = 0; row < db_nrows(res); row++) {
+		int64_t n = db_int64(res, row, 0);
+
+		if (n >= 1 && (size_t)n <= claim->npaths)
+			(*hashes)[n - 1] = db_value(res, row, 1);
+	}
 	return 0;
 }
 
@@ -300,16 +390,6 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 	if (rc || db_nrows(res) == 0)
 		return rc;
 	*job_done = true;
-	/* A full job's index must equal a clean run: files it did not see
-	 * (deleted from the repository, or now skipped) leave the index. */
-	if (strcmp(db_value(res, 0, 1), "full") == 0) {
-		const char *p2[2] = {db_value(res, 0, 0), job_id};
-
-		rc = db_query(db, a, "DELETE FROM files WHERE repository_id = $1::bigint AND job_id IS DISTINCT FROM $2::uuid",
-			      2, p2, NULL);
-		if (rc)
-			return rc;
-	}
 	return db_query(db, a,
 			"UPDATE repositories r SET last_indexed_at = now() FROM jobs j"
 			" WHERE j.id = $1::uuid AND r.id = j.repository_id",
@@ -473,7 +553,7 @@ static int copy_issues(struct db *db, const struct file_result *files, size_t nf
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
-		if (f->outcome == FILE_PROCESSED)
+		if (f->outcome == FILE_PROCESSED || f->outcome == FILE_UNCHANGED)
 			continue;
 		rc = copy_field(&line, f->path, false);
 		if (rc == 0)
@@ -499,38 +579,61 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	int64_t processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0;
 	const char *params[9];
 	struct pg_result *res;
-	size_t i;
+	struct buf reasons;
+	size_t i, j;
 	int rc;
 
 	*job_done = false;
+	buf_init(&reasons, 0);
+	buf_addstr(&reasons, "{");
 	for (i = 0; i < nfiles; i++) {
 		if (files[i].outcome == FILE_PROCESSED) {
 			processed++;
 			entities += (int64_t)files[i].entities.count;
 			bytes += files[i].size;
-		} else if (files[i].outcome == FILE_SKIPPED) {
-			skipped++;
-		} else {
+		} else if (files[i].outcome == FILE_FAILED) {
 			failed++;
+		} else {
+			int n = 0;
+
+			skipped++;
+			/* Count each reason once, at its first file. */
+			for (j = 0; j < i && n == 0; j++)
+				n = files[j].outcome != FILE_PROCESSED && files[j].outcome != FILE_FAILED &&
+				    strcmp(files[j].reason, files[i].reason) == 0;
+			if (n)
+				continue;
+			for (j = i; j < nfiles; j++)
+				n += files[j].outcome != FILE_PROCESSED && files[j].outcome != FILE_FAILED &&
+				     strcmp(files[j].reason, files[i].reason) == 0;
+			buf_printf(&reasons, "%s\"%s\":%d", reasons.len > 1 ? "," : "", files[i].reason, n);
 		}
 	}
+	buf_addstr(&reasons, "}");
 	rc = chunkstore_temp_tables(db);
-	if (rc)
+	if (rc == 0)
+		rc = db_begin(db);
+	if (rc) {
+		buf_release(&reasons);
 		return rc;
-	rc = db_begin(db);
-	if (rc)
-		return rc;
+	}
 	params[0] = fmt_int(a, claim->chunk_id);
 	params[1] = worker;
-	/* The fence: only the lease holder commits. */
+	/* The fence: only the lease holder commits, and only while the job
+	 * runs (a pause must stop the counters). Locking the job row here
+	 * also orders this commit with pause/cancel. */
 	rc = db_query(db, a,
-		      "SELECT 1 FROM chunks WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running'"
-		      " FOR UPDATE",
+		      "SELECT c.lease_owner = $2 AND c.status = 'running', j.status FROM chunks c"
+		      " JOIN jobs j ON j.id = c.job_id WHERE c.id = $1::bigint FOR UPDATE",
 		      2, params, &res);
 	if (rc)
 		goto fail;
-	if (db_nrows(res) == 0) {
+	if (db_nrows(res) == 0 || strcmp(db_value(res, 0, 0), "t") != 0) {
 		rc = DX_E_LEASE_LOST;
+		goto fail;
+	}
+	if (strcmp(db_value(res, 0, 1), "running") != 0) {
+		rc = DX_E_JOB_STOPPED;
 		goto fail;
 	}
 	rc = copy_files(db, a, files, nfiles);
@@ -612,23 +715,25 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 		goto fail;
 	params[0] = claim->job_id;
 	params[5] = fmt_int(a, bytes);
+	params[6] = arena_strdup(a, buf_str(&reasons));
 	rc = db_query(db, a,
 		      "UPDATE jobs SET files_processed = files_processed + $2::int,"
 		      " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
 		      " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"
-		      " chunks_done = chunks_done + 1,"
-		      " skip_reasons = docxp_add_counts(skip_reasons, (SELECT jsonb_object_agg(reason, n) FROM"
-		      "  (SELECT reason, count(*) AS n FROM chunk_issues WHERE kind = 'skipped' GROUP BY reason) s)),"
+		      " chunks_done = chunks_done + 1, skip_reasons = docxp_add_counts(skip_reasons, $7::jsonb),"
 		      " updated_at = now() WHERE id = $1::uuid",
-		      6, params, NULL);
+		      7, params, NULL);
 	if (rc)
 		goto fail;
 	rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
 	if (rc)
 		goto fail;
-	return db_commit(db);
+	rc = db_commit(db);
+	buf_release(&reasons);
+	return rc;
 fail:
 	db_rollback(db);
+	buf_release(&reasons);
 	return rc;
 }
 
@@ -654,6 +759,12 @@ int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_cl
 			      " ON CONFLICT (job_id, path) DO UPDATE SET kind = 'failed', reason = 'dead_letter',"
 			      " message = EXCLUDED.message",
 			      3, params, NULL);
+	/* Like a failed file, a dead-lettered one leaves the index. */
+	if (rc == 0)
+		rc = db_query(db, a,
+			      "DELETE FROM files f USING chunks c, jobs j WHERE c.id = $1::bigint AND j.id = c.job_id"
+			      " AND f.repository_id = j.repository_id AND f.path = ANY (c.paths)",
+			      1, params, NULL);
 	if (rc == 0)
 		rc = db_query(db, a,
 			      "UPDATE jobs SET files_failed = files_failed + (SELECT cardinality(paths) FROM chunks"
@@ -668,17 +779,19 @@ int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_cl
 	return rc;
 }
 
-int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error)
+int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error,
+			     bool count_attempt)
 {
 	char id[24];
-	const char *params[3] = {id, worker, error};
+	const char *params[4] = {id, worker, error, count_attempt ? "true" : "false"};
 
 	snprintf(id, sizeof(id), "%lld", (long long)chunk_id);
 	return db_query(db, NULL,
 			"UPDATE chunks SET status = 'queued', lease_owner = NULL, lease_until = NULL,"
-			" last_error = $3, enqueued_at = now()"
+			" last_error = coalesce($3, last_error), enqueued_at = now(),"
+			" attempts = CASE WHEN $4::bool THEN attempts ELSE greatest(attempts - 1, 0) END"
 			" WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running'",
-			3, params, NULL);
+			4, params, NULL);
 }
 
 int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, struct reconcile_item **items,

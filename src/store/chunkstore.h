@@ -75,18 +75,27 @@ struct chunk_claim {
 	int64_t max_file_bytes;
 	const char **paths;
 	size_t npaths;
+	/* The file a previous attempt was working on when it died (retry
+	 * attempts record it), or NULL. */
+	const char *crashed_path;
 };
 
-/* Claims a chunk with a lease. Returns 0 with *claim filled, 1 when the
- * chunk is done, leased by a live worker, or its job is not running, or
- * DX_E_DB. */
+/* Claims a chunk with a lease. Returns 0 with *claim filled; 1 when the
+ * chunk is done, leased by a live worker, or its job is not running (drop
+ * the message); 2 when the job already has max_concurrent_chunks chunks in
+ * flight (put the message back for later); or DX_E_DB. */
 int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, int64_t chunk_id,
 			   int lease_seconds, struct chunk_claim *claim);
 
 /* Extends the lease. Returns 0, DX_E_LEASE_LOST, or DX_E_DB. */
 int chunkstore_renew_lease(struct db *db, const char *worker, int64_t chunk_id, int lease_seconds);
 
-enum file_outcome { FILE_PROCESSED = 0, FILE_SKIPPED, FILE_FAILED };
+enum file_outcome {
+	FILE_PROCESSED = 0,
+	FILE_SKIPPED,  /* binary, too large, ...: recorded, leaves the index */
+	FILE_FAILED,   /* read or extraction error: recorded, leaves the index */
+	FILE_UNCHANGED /* incremental job, same content hash: counted as skipped, index kept */
+};
 
 /* What processing one file produced. */
 struct file_result {
@@ -103,7 +112,8 @@ struct file_result {
 
 /* Commits a chunk's results in one transaction (see the file comment).
  * Returns 0 (and whether this finished the job in *job_done), or
- * DX_E_LEASE_LOST (nothing written), or DX_E_DB. */
+ * DX_E_LEASE_LOST or DX_E_JOB_STOPPED (job paused or cancelled; nothing
+ * written either way), or DX_E_DB. */
 int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
 			    const struct file_result *files, size_t nfiles, bool *job_done);
 
@@ -111,9 +121,22 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
  * goes on. Returns 0 or DX_E_DB. */
 int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason);
 
-/* Gives a chunk back after a transient failure: it is queued again (the
- * attempt stays counted) with the error recorded. Returns 0 or DX_E_DB. */
-int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error);
+/* Gives a chunk back: it is queued again with error recorded (NULL: keep
+ * the last one). count_attempt false undoes the claim's attempt (the job
+ * was paused, the worker stopped). Returns 0 or DX_E_DB. */
+int chunkstore_release_chunk(struct db *db, const char *worker, int64_t chunk_id, const char *error,
+			     bool count_attempt);
+
+/* Records which file a retry attempt works on (see crashed_path). */
+int chunkstore_mark_current(struct db *db, const char *worker, int64_t chunk_id, const char *path);
+
+/* The job's status into out ("running", "paused", ...). Returns 0,
+ * DX_E_NOTFOUND or DX_E_DB. */
+int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t outlen);
+
+/* For incremental jobs: the content hashes the index holds for the
+ * claim's paths; (*hashes)[i] is NULL for a path not indexed yet. */
+int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim, const char ***hashes);
 
 /* Work whose queue message may be lost. */
 struct reconcile_item {

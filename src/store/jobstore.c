@@ -17,7 +17,7 @@
 	"'job_id', j.id, 'status', j.status, 'job_type', j.job_type,"                                        \
 	"'repository_id', r.id, 'repository_path', r.path, 'repository_name', r.name,"                       \
 	"'file_patterns', j.file_patterns, 'exclude_patterns', j.exclude_patterns,"                          \
-	"'total_files', j.total_files, 'files_processed', j.files_processed,"                                \
+	"'total_files', j.total_files, 'files_processed', j.files_processed, 'files_removed', j.files_removed," \
 	"'files_skipped', j.files_skipped, 'files_failed', j.files_failed,"                                  \
 	"'entities', j.entities, 'bytes_processed', j.bytes_processed,"                                      \
 	"'chunks_total', j.chunks_total, 'chunks_done', j.chunks_done, 'chunks_failed', j.chunks_failed,"    \
@@ -120,6 +120,121 @@ int jobstore_list_json(struct db *db, struct arena *a, const char *status, const
 		      " SELECT json_build_object('jobs', coalesce((SELECT json_agg(doc ORDER BY created_at DESC)"
 		      " FROM page), '[]'::json), 'total', (SELECT count(*) FROM sel),"
 		      " 'limit', $3::int, 'offset', $4::int)",
+		      4, params, &res);
+	if (rc)
+		return rc;
+	*json = db_value(res, 0, 0);
+	return 0;
+}
+
+/*
+ * Runs a transition statement that returns the job's new status when it
+ * applied; when it did not, looks at the current status: "same" (already
+ * there) is success, an ended job is DX_E_CONFLICT, none is DX_E_NOTFOUND.
+ */
+static int jobstore_transition(struct db *db, struct arena *a, const char *job_id, const char *sql, const char *same,
+			       const char **status)
+{
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a, sql, 1, &job_id, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) > 0) {
+		*status = db_value(res, 0, 0);
+		return 0;
+	}
+	rc = db_query(db, a, "SELECT status FROM jobs WHERE id = $1::uuid", 1, &job_id, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return DX_E_NOTFOUND;
+	*status = db_value(res, 0, 0);
+	return strstr(same, *status) ? 0 : DX_E_CONFLICT;
+}
+
+int jobstore_pause(struct db *db, struct arena *a, const char *job_id, const char **status)
+{
+	return jobstore_transition(db, a, job_id,
+				   "UPDATE jobs SET status = 'paused', planner = NULL, planner_lease_until = NULL,"
+				   " updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')"
+				   " RETURNING status",
+				   "|paused|", status);
+}
+
+int jobstore_resume(struct db *db, struct arena *a, const char *job_id, const char **status, int *plan,
+		    int64_t **chunk_ids, size_t *nchunks)
+{
+	struct pg_result *res;
+	size_t i;
+	int rc;
+
+	*plan = 0;
+	*chunk_ids = NULL;
+	*nchunks = 0;
+	/* A job paused before its plan was recorded has no chunks: it goes
+	 * back to pending and is planned again. */
+	rc = jobstore_transition(db, a, job_id,
+				 "UPDATE jobs j SET status = CASE WHEN EXISTS (SELECT 1 FROM chunks c WHERE c.job_id = j.id)"
+				 " OR j.chunks_total > 0 THEN 'running' ELSE 'pending' END, updated_at = now()"
+				 " WHERE j.id = $1::uuid AND j.status = 'paused' RETURNING j.status",
+				 "|pending|planning|running|", status);
+	if (rc)
+		return rc;
+	if (strcmp(*status, "pending") == 0) {
+		*plan = 1;
+		return 0;
+	}
+	if (strcmp(*status, "running") != 0)
+		return 0;
+	/* The queue dropped this job's messages while it was paused. */
+	rc = db_query(db, a,
+		      "UPDATE chunks SET enqueued_at = now() WHERE job_id = $1::uuid AND status = 'queued'"
+		      " RETURNING id",
+		      1, &job_id, &res);
+	if (rc)
+		return rc;
+	*nchunks = (size_t)db_nrows(res);
+	*chunk_ids = arena_alloc(a, (*nchunks + 1) * sizeof(int64_t));
+	for (i = 0; i < *nchunks; i++)
+		(*chunk_ids)[i] = db_int64(res, (int)i, 0);
+	return 0;
+}
+
+int jobstore_cancel(struct db *db, struct arena *a, const char *job_id, const char **status)
+{
+	return jobstore_transition(db, a, job_id,
+				   "UPDATE jobs SET status = 'cancelled', finished_at = now(), updated_at = now(),"
+				   " planner = NULL, planner_lease_until = NULL"
+				   " WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running', 'paused')"
+				   " RETURNING status",
+				   "|cancelled|", status);
+}
+
+int jobstore_errors_json(struct db *db, struct arena *a, const char *job_id, const char *kind, int limit,
+			 int offset, const char **json)
+{
+	char lim[16], off[16];
+	const char *params[4] = {job_id, kind, lim, off};
+	struct pg_result *res;
+	int rc;
+
+	snprintf(lim, sizeof(lim), "%d", limit);
+	snprintf(off, sizeof(off), "%d", offset);
+	rc = db_query(db, a, "SELECT 1 FROM jobs WHERE id = $1::uuid", 1, params, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return DX_E_NOTFOUND;
+	rc = db_query(db, a,
+		      "WITH sel AS (SELECT * FROM job_file_issues WHERE job_id = $1::uuid"
+		      " AND ($2::text IS NULL OR kind = $2)),"
+		      " page AS (SELECT * FROM sel ORDER BY path LIMIT $3::int OFFSET $4::int)"
+		      " SELECT json_build_object('job_id', $1::uuid, 'errors', coalesce((SELECT json_agg("
+		      " json_build_object('path', path, 'kind', kind, 'reason', reason, 'message', message,"
+		      " 'created_at', created_at) ORDER BY path) FROM page), '[]'::json),"
+		      " 'total', (SELECT count(*) FROM sel), 'limit', $3::int, 'offset', $4::int)",
 		      4, params, &res);
 	if (rc)
 		return rc;

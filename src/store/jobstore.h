@@ -7,6 +7,9 @@
 #ifndef DOCXP_JOBSTORE_H
 #define DOCXP_JOBSTORE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct arena;
 struct db;
 
@@ -33,6 +36,27 @@ int jobstore_status_json(struct db *db, struct arena *a, const char *job_id, con
  * repository (a path) filter when not NULL. */
 int jobstore_list_json(struct db *db, struct arena *a, const char *status, const char *repository, int limit,
 		       int offset, const char **json);
+
+/* Pauses a pending, planning or running job (idempotent for a paused
+ * one). Returns 0, DX_E_NOTFOUND, DX_E_CONFLICT (the job has ended; *status
+ * says how), or DX_E_DB. */
+int jobstore_pause(struct db *db, struct arena *a, const char *job_id, const char **status);
+
+/* Resumes a paused job (idempotent for an active one). On 0, *plan tells
+ * that the job needs planning again, else *chunk_ids (arena) lists the
+ * queued chunks to enqueue. Errors as jobstore_pause. */
+int jobstore_resume(struct db *db, struct arena *a, const char *job_id, const char **status, int *plan,
+		    int64_t **chunk_ids, size_t *nchunks);
+
+/* Cancels a job that has not ended (idempotent for a cancelled one).
+ * Errors as jobstore_pause. */
+int jobstore_cancel(struct db *db, struct arena *a, const char *job_id, const char **status);
+
+/* {"errors":[{path,kind,reason,message,created_at}],"total":N,...} of a
+ * job; kind is "failed", "skipped" or NULL for both. Returns 0,
+ * DX_E_NOTFOUND or DX_E_DB. */
+int jobstore_errors_json(struct db *db, struct arena *a, const char *job_id, const char *kind, int limit,
+			 int offset, const char **json);
 
 /* True when s is a job status name. */
 int jobstore_status_valid(const char *s);

@@ -12,7 +12,7 @@ from taptest import Stack, eq, ok, json_error  # noqa: E402
 
 SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-EXAMPLES = os.path.join(SRCDIR, "examples")
+EXAMPLES = os.path.realpath(os.path.join(SRCDIR, "examples"))
 START = "/api/v1/indexing/start"
 JSON = {"Content-Type": "application/json"}
 V422 = (422,)

@@ -15,7 +15,7 @@ from taptest import Stack, eq, ok  # noqa: E402
 SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILDDIR = os.environ.get("DOCXP_BUILDDIR") or SRCDIR
-EXAMPLES = os.path.join(SRCDIR, "examples")
+EXAMPLES = os.path.realpath(os.path.join(SRCDIR, "examples"))
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EX_CONFIG = 78
 state = {}

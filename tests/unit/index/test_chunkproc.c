@@ -76,7 +76,7 @@ static void test_text_file(void **state)
 
 	(void)state;
 	put("A.java", java, strlen(java));
-	chunkproc_file(a, &xopt, root, "A.java", 1000, &r);
+	chunkproc_file(a, &xopt, root, "A.java", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_PROCESSED);
 	assert_string_equal(r.language, "java");
 	assert_int_equal(r.size, (int64_t)strlen(java));
@@ -96,23 +96,23 @@ static void test_skips(void **state)
 
 	(void)state;
 	put("bin.dat", "GIF89a\0\0\x01", 9);
-	chunkproc_file(a, &xopt, root, "bin.dat", 1000, &r);
+	chunkproc_file(a, &xopt, root, "bin.dat", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_SKIPPED);
 	assert_string_equal(r.reason, "binary");
 
 	memset(big, 'x', sizeof(big));
 	put("big.txt", big, sizeof(big));
-	chunkproc_file(a, &xopt, root, "big.txt", 1000, &r);
+	chunkproc_file(a, &xopt, root, "big.txt", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_SKIPPED);
 	assert_string_equal(r.reason, "too_large");
 
 	snprintf(link, sizeof(link), "%s/out.txt", root);
 	assert_int_equal(symlink("/etc/hostname", link), 0);
-	chunkproc_file(a, &xopt, root, "out.txt", 1000, &r);
+	chunkproc_file(a, &xopt, root, "out.txt", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_SKIPPED);
 	assert_string_equal(r.reason, "symlink_outside");
 
-	chunkproc_file(a, &xopt, root, "gone.txt", 1000, &r);
+	chunkproc_file(a, &xopt, root, "gone.txt", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_FAILED);
 	assert_string_equal(r.reason, "read_error");
 	assert_non_null(strstr(r.message, "No such file"));
@@ -129,7 +129,7 @@ static void test_latin1(void **state)
 	    "label=Gr\xfc\xdf"
 	    "e\n",
 	    12);
-	chunkproc_file(a, &xopt, root, "msg.properties", 1000, &r);
+	chunkproc_file(a, &xopt, root, "msg.properties", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_PROCESSED);
 	assert_int_equal(r.entities.count, 1);
 	assert_string_equal(r.entities.items[0].text, "label=Gr\xc3\xbc\xc3\x9f"
