@@ -159,3 +159,39 @@ LANGUAGE sql IMMUTABLE AS $$
                 SELECT key, value::text::bigint FROM jsonb_each(coalesce(b, '{}'))) s
           GROUP BY k) t
 $$;
+
+-- Files per second over the last 30 seconds of a running job.
+CREATE FUNCTION docxp_job_rate(p_job uuid, p_started timestamptz) RETURNS double precision
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN w > 0 THEN n / w ELSE 0 END
+    FROM (SELECT coalesce(sum(files_processed + files_skipped + files_failed), 0)::float8 AS n,
+                 least(30.0, extract(epoch FROM now() - p_started))::float8 AS w
+          FROM chunks WHERE job_id = p_job AND finished_at > now() - interval '30 seconds') s
+$$;
+
+-- A job's progress: the counters, percent, throughput and ETA. Shared by
+-- the status document and the progress events, so they always agree.
+CREATE FUNCTION docxp_job_progress(j jobs) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'job_id', j.id, 'status', j.status,
+        'total_files', j.total_files, 'files_processed', j.files_processed,
+        'files_skipped', j.files_skipped, 'files_failed', j.files_failed,
+        'files_removed', j.files_removed, 'entities', j.entities,
+        'bytes_processed', j.bytes_processed, 'chunks_total', j.chunks_total,
+        'chunks_done', j.chunks_done, 'chunks_failed', j.chunks_failed,
+        'progress_percent', CASE WHEN j.total_files > 0
+            THEN round(100.0 * (j.files_processed + j.files_skipped + j.files_failed) / j.total_files, 1)
+            WHEN j.status IN ('completed', 'completed_with_errors') THEN 100 ELSE 0 END,
+        'files_per_second', round(x.rate::numeric, 1),
+        'eta_seconds', CASE WHEN j.status = 'running' AND x.rate > 0
+            THEN ceil((j.total_files - j.files_processed - j.files_skipped - j.files_failed) / x.rate) END,
+        'elapsed_seconds', round(extract(epoch FROM coalesce(j.finished_at, now())
+                                          - coalesce(j.started_at, j.created_at))::numeric, 3),
+        'updated_at', j.updated_at)
+    FROM (SELECT CASE
+            WHEN j.status = 'running' THEN docxp_job_rate(j.id, j.started_at)
+            WHEN j.finished_at > j.started_at THEN (j.files_processed + j.files_skipped + j.files_failed)
+                 / extract(epoch FROM j.finished_at - j.started_at)::float8
+            ELSE 0 END AS rate) x
+$$;

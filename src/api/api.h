@@ -17,11 +17,14 @@ struct conf;
 
 struct api_ctx {
 	const struct conf *cfg;
-	struct db db;
+	struct db *db; /* borrowed from the pool for the current request, or NULL */
 	struct redisq q;
-	int db_connected;
 	int redis_connected;
 };
+
+/* Creates what all threads share (the database pool). Returns 0. */
+int api_init(const struct conf *cfg);
+void api_fini(void);
 
 /* The route table served by docxp-api. */
 extern const struct http_route api_routes[];
@@ -31,9 +34,13 @@ extern const size_t api_routes_count;
 void *api_thread_init(void *cfg);
 void api_thread_fini(void *ctx);
 
-/* The thread's database, connected on demand; NULL (and a 503 error sent)
- * when PostgreSQL is unreachable. Same for Redis. */
+/* A database connection borrowed from the pool until the request ends;
+ * NULL (and a 503 error sent) when none can be had. api_db_quiet sends
+ * nothing and puts the reason into errmsg. api_db_release gives it back
+ * early (long-lived streams). Redis: one connection per thread. */
 struct db *api_db(struct http_request *r);
+struct db *api_db_quiet(struct http_request *r, char *errmsg, size_t errlen);
+void api_db_release(struct http_request *r);
 struct redisq *api_redis(struct http_request *r);
 /* Like api_redis, but sends nothing on failure. */
 struct redisq *api_redis_quiet(struct http_request *r);
@@ -57,6 +64,7 @@ void api_jobs_pause(struct http_request *r);
 void api_jobs_resume(struct http_request *r);
 void api_jobs_cancel(struct http_request *r);
 void api_jobs_errors(struct http_request *r);
+void api_jobs_stream(struct http_request *r);
 void api_health(struct http_request *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "api/api.h"
+#include "store/dbpool.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/conf.h"
@@ -30,9 +31,24 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume},
 	{"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel},
 	{"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors},
+	{"GET", "/api/v1/indexing/jobs/{id}/stream", api_jobs_stream},
 	{"GET", "/api/v1/indexing/health", api_health},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+static struct dbpool *api_pool;
+
+int api_init(const struct conf *cfg)
+{
+	api_pool = dbpool_new(cfg->database_uri, cfg->database_pool_size);
+	return 0;
+}
+
+void api_fini(void)
+{
+	dbpool_free(api_pool);
+	api_pool = NULL;
+}
 
 void *api_thread_init(void *cfg)
 {
@@ -48,27 +64,49 @@ void api_thread_fini(void *p)
 
 	if (!ctx)
 		return;
-	if (ctx->db_connected)
-		db_close(&ctx->db);
 	if (ctx->redis_connected)
 		redisq_close(&ctx->q);
 	free(ctx);
 }
 
-struct db *api_db(struct http_request *r)
+static void api_db_cleanup(void *p)
+{
+	struct api_ctx *ctx = p;
+
+	if (ctx->db) {
+		dbpool_release(api_pool, ctx->db);
+		ctx->db = NULL;
+	}
+}
+
+void api_db_release(struct http_request *r)
+{
+	api_db_cleanup(r->thread_ctx);
+}
+
+struct db *api_db_quiet(struct http_request *r, char *errmsg, size_t errlen)
 {
 	struct api_ctx *ctx = r->thread_ctx;
 
-	if (!ctx->db_connected) {
-		if (db_connect(&ctx->db, ctx->cfg->database_uri) != 0) {
-			log_err("%s | req=%s", ctx->db.errmsg, r->request_id);
-			db_close(&ctx->db);
-			http_respond_error(r, DX_E_DB, "database unavailable");
-			return NULL;
-		}
-		ctx->db_connected = 1;
+	if (ctx->db)
+		return ctx->db;
+	/* A few seconds of queueing beats failing a burst of requests. */
+	ctx->db = dbpool_acquire(api_pool, 5000, errmsg, errlen);
+	if (ctx->db)
+		arena_on_cleanup(r->arena, api_db_cleanup, ctx);
+	return ctx->db;
+}
+
+struct db *api_db(struct http_request *r)
+{
+	char why[512];
+	struct db *db = api_db_quiet(r, why, sizeof(why));
+
+	if (!db) {
+		log_err("%s | req=%s", why, r->request_id);
+		http_respond_error(r, DX_E_DB, "database unavailable");
 	}
-	return &ctx->db;
+	return db;
 }
 
 struct redisq *api_redis_quiet(struct http_request *r)

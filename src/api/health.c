@@ -36,12 +36,13 @@ void api_health(struct http_request *r)
 	const char *overall = "ok";
 	double ms;
 	int64_t len, pending, workers;
+	char why[512];
+	struct db *db;
 
 	/* PostgreSQL */
-	if (!ctx->db_connected && db_connect(&ctx->db, ctx->cfg->database_uri) == 0)
-		ctx->db_connected = 1;
-	if (ctx->db_connected && db_ping(&ctx->db, &ms) == 0) {
-		int version = migrate_current_version(&ctx->db);
+	db = api_db_quiet(r, why, sizeof(why));
+	if (db && db_ping(db, &ms) == 0) {
+		int version = migrate_current_version(db);
 
 		c = health_component(version == migrate_latest_version() ? "ok" : "degraded", ms, NULL);
 		json_object_object_add(c, "schema_version", json_object_new_int(version));
@@ -49,11 +50,7 @@ void api_health(struct http_request *r)
 		if (version != migrate_latest_version())
 			overall = "degraded";
 	} else {
-		c = health_component("down", -1, ctx->db_connected ? ctx->db.errmsg : "could not connect");
-		if (ctx->db_connected) {
-			db_close(&ctx->db);
-			ctx->db_connected = 0;
-		}
+		c = health_component("down", -1, db ? db->errmsg : why);
 		overall = "down";
 	}
 	json_object_object_add(services, "postgresql", c);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "queue/events.h"
 #include "store/jobstore.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -48,6 +49,13 @@ static void control_reply(struct http_request *r, struct db *db, const char *id,
 		return;
 	}
 	log_info("job %s | job=%s status=%s req=%s", verb, id, status, r->request_id);
+	/* Followers learn of the change at once; "done" ends their streams. */
+	{
+		struct redisq *q = api_redis_quiet(r);
+
+		if (q && events_state(q, id, status, NULL, strcmp(status, "cancelled") == 0 ? json : NULL) != 0)
+			log_warn("could not publish state event: %s | job=%s", q->errmsg, id);
+	}
 	http_respond_text(r, 200, "application/json", json);
 }
 

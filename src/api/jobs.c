@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "api/api.h"
+#include "queue/events.h"
 #include "util/glob.h"
 #include "store/jobstore.h"
 #include "util/arena.h"
@@ -230,6 +231,8 @@ void api_jobs_start(struct http_request *r)
 	/* The job is safe in PostgreSQL; if Redis is down now, a worker's
 	 * reconcile step plans it later. */
 	q = api_redis_quiet(r);
+	if (q)
+		events_state(q, job_id, "pending", NULL, NULL);
 	if (!q || redisq_enqueue(q, REDISQ_PLAN, job_id, 0) != 0)
 		log_warn("could not enqueue plan, reconcile will | job=%s", job_id);
 	log_info("job created | job=%s repository=%s type=%s req=%s", job_id, real, req.job_type, r->request_id);

@@ -3,4 +3,5 @@ libdocxp_a_SOURCES += \
 	src/api/common.c \
 	src/api/health.c \
 	src/api/jobcontrol.c \
-	src/api/jobs.c
+	src/api/jobs.c \
+	src/api/stream.c

@@ -26,4 +26,17 @@ void apiclient_release(struct apiclient *c);
 int apiclient_request(struct apiclient *c, const char *method, const char *path, const char *json_body,
 		      long *status, struct buf *out);
 
+/* Called per Server-Sent Event; returns non-zero to stop the stream. */
+typedef int (*apiclient_event_fn)(const char *id, const char *event, const char *data, void *arg);
+
+/*
+ * Follows an SSE stream at path, sending Last-Event-ID when last_id is not
+ * empty, and calls fn for each event. Returns 0 when the server ended the
+ * stream or fn asked to stop, DX_E_UNAVAILABLE when the connection failed
+ * or broke (last_id then holds the last id seen, for a reconnect), or the
+ * HTTP status as a positive number when the server refused the stream.
+ */
+int apiclient_stream(struct apiclient *c, const char *path, char *last_id, size_t last_id_len,
+		     apiclient_event_fn fn, void *arg);
+
 #endif

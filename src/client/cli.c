@@ -79,7 +79,22 @@ static long cli_long(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? (long)json_object_get_int64(v) : 0;
 }
 
-/* Follows the job until it ends; returns the exit code. */
+/* Prints the final line of a job and returns the exit code it means. */
+static int cli_summary(const char *job_id, struct json_object *job)
+{
+	struct json_object *st;
+	const char *status = json_object_object_get_ex(job, "status", &st) ? json_object_get_string(st) : "unknown";
+
+	printf("job %s %s: %ld files (%ld processed, %ld skipped, %ld failed, %ld removed), %ld entities, %ld chunks\n",
+	       job_id, status, cli_long(job, "total_files"), cli_long(job, "files_processed"),
+	       cli_long(job, "files_skipped"), cli_long(job, "files_failed"), cli_long(job, "files_removed"),
+	       cli_long(job, "entities"), cli_long(job, "chunks_total"));
+	fflush(stdout);
+	return strncmp(status, "completed", 9) == 0 ? 0 : 1;
+}
+
+/* Follows the job by polling its status until it ends (the fallback when
+ * the event stream is refused); returns the exit code. */
 static int cli_wait(struct apiclient *c, const char *job_id)
 {
 	struct progress p;
@@ -109,11 +124,7 @@ static int cli_wait(struct apiclient *c, const char *job_id)
 		status = json_object_get_string(st);
 		if (cli_is_terminal(status)) {
 			progress_finish(&p);
-			printf("job %s %s: %ld files (%ld processed, %ld skipped, %ld failed), %ld entities, %ld chunks\n",
-			       job_id, status, cli_long(job, "total_files"), cli_long(job, "files_processed"),
-			       cli_long(job, "files_skipped"), cli_long(job, "files_failed"), cli_long(job, "entities"),
-			       cli_long(job, "chunks_total"));
-			rc = strncmp(status, "completed", 9) == 0 ? 0 : 1;
+			rc = cli_summary(job_id, job);
 			json_object_put(job);
 			break;
 		}
@@ -124,9 +135,114 @@ static int cli_wait(struct apiclient *c, const char *job_id)
 	return rc;
 }
 
+struct follow {
+	const char *job_id;
+	struct progress p;
+	struct json_object *last; /* newest status or progress document */
+	int done;
+};
+
+static int follow_event(const char *id, const char *event, const char *data, void *arg)
+{
+	struct follow *f = arg;
+	struct json_object *doc = json_tokener_parse(data), *v;
+
+	(void)id;
+	if (!doc)
+		return 0;
+	if (!strcmp(event, "snapshot") || !strcmp(event, "progress") || !strcmp(event, "done")) {
+		progress_update(&f->p, doc);
+		json_object_put(f->last);
+		f->last = json_object_get(doc);
+	} else if (!strcmp(event, "file_error")) {
+		progress_note(&f->p, "error: %s: %s%s%s",
+			      json_object_object_get_ex(doc, "path", &v) ? json_object_get_string(v) : "?",
+			      json_object_object_get_ex(doc, "reason", &v) ? json_object_get_string(v) : "?",
+			      json_object_object_get_ex(doc, "message", &v) ? ": " : "",
+			      json_object_object_get_ex(doc, "message", &v) ? json_object_get_string(v) : "");
+	} else if (!strcmp(event, "stalled")) {
+		progress_note(&f->p, "stalled: %s",
+			      json_object_object_get_ex(doc, "message", &v) ? json_object_get_string(v) : data);
+	} else if (!strcmp(event, "state")) {
+		if (json_object_object_get_ex(doc, "status", &v) && f->last)
+			json_object_object_add(f->last, "status", json_object_new_string(json_object_get_string(v)));
+		if (f->last)
+			progress_update(&f->p, f->last);
+	}
+	if (!strcmp(event, "done"))
+		f->done = 1;
+	json_object_put(doc);
+	return f->done;
+}
+
+/* Follows a job through its event stream, reconnecting with
+ * Last-Event-ID when the connection breaks; falls back to polling when the
+ * API refuses the stream. Returns the exit code. */
+static int cli_follow(struct apiclient *c, const char *job_id)
+{
+	struct follow f;
+	char path[128], last[128] = "";
+	int rc = 0, broken = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.job_id = job_id;
+	progress_init(&f.p, stderr);
+	snprintf(path, sizeof(path), "/api/v1/indexing/jobs/%s/stream", job_id);
+	while (!f.done) {
+		rc = apiclient_stream(c, path, last, sizeof(last), follow_event, &f);
+		if (f.done)
+			break;
+		if (rc > 0) {
+			progress_finish(&f.p);
+			if (rc == 404) {
+				fprintf(stderr, "docxp: no job %s\n", job_id);
+				rc = 66;
+				goto out;
+			}
+			fprintf(stderr, "docxp: event stream refused (HTTP %d), polling instead\n", rc);
+			rc = cli_wait(c, job_id);
+			goto out;
+		}
+		/* The server ended the stream without "done" (shutdown) or
+		 * the connection broke: resume where we were. */
+		if (++broken > 60) {
+			progress_finish(&f.p);
+			fprintf(stderr, "docxp: lost the event stream: %s\n", c->errmsg);
+			rc = 69;
+			goto out;
+		}
+		sleep(1);
+	}
+	progress_finish(&f.p);
+	rc = f.last ? cli_summary(job_id, f.last) : 0;
+out:
+	json_object_put(f.last);
+	return rc;
+}
+
+int cli_follow_job(const char *url, int argc, char **argv)
+{
+	struct apiclient c;
+	int rc;
+
+	if (argc != 2 || strlen(argv[1]) != 36 || strspn(argv[1], "0123456789abcdefABCDEF-") != 36) {
+		fprintf(stderr, "usage: docxp follow JOB_ID\n");
+		return 64;
+	}
+	if (apiclient_init(&c, url, getenv("DOCXP_API_KEY")) != 0) {
+		fprintf(stderr, "docxp follow: %s\n", c.errmsg);
+		return 78;
+	}
+	rc = cli_follow(&c, argv[1]);
+	apiclient_release(&c);
+	return rc;
+}
+
 int cli_index(const char *url, int argc, char **argv)
 {
 	static const struct option opts[] = {{"wait", no_argument, NULL, 'w'},
+					     {"follow", no_argument, NULL, 'w'},
+					     {"poll", no_argument, NULL, 'p'},
 					     {"type", required_argument, NULL, 't'},
 					     {"include", required_argument, NULL, 'i'},
 					     {"exclude", required_argument, NULL, 'x'},
@@ -143,9 +259,10 @@ int cli_index(const char *url, int argc, char **argv)
 	buf_init(&body, 0);
 	/* 0, not 1: glibc then also forgets the "+" of the first parse. */
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "wt:i:x:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "wpt:i:x:", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'w': wait = 1; break;
+		case 'w': wait = wait ? wait : 1; break;
+		case 'p': wait = 2; break;
 		case 't': type = optarg; break;
 		case 'i': json_object_array_add(inc, json_object_new_string(optarg)); break;
 		case 'x': json_object_array_add(exc, json_object_new_string(optarg)); break;
@@ -192,7 +309,12 @@ int cli_index(const char *url, int argc, char **argv)
 		} else {
 			printf("job %s started for %s\n", json_object_get_string(id), real);
 			fflush(stdout);
-			rc = wait ? cli_wait(&c, json_object_get_string(id)) : 0;
+			if (wait == 1)
+				rc = cli_follow(&c, json_object_get_string(id));
+			else if (wait == 2)
+				rc = cli_wait(&c, json_object_get_string(id));
+			else
+				rc = 0;
 		}
 	}
 	apiclient_release(&c);

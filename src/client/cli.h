@@ -11,11 +11,15 @@ struct conf;
 /* docxp migrate: applies missing schema migrations. */
 int cli_migrate(const struct conf *cfg);
 
-/* docxp index PATH [--wait] [--type T] [--include G]... [--exclude G]... */
+/* docxp index PATH [--follow|--wait|--poll] [--type T] [--include G]... [--exclude G]...
+ * (--wait is --follow; --poll follows by polling the status instead). */
 int cli_index(const char *url, int argc, char **argv);
 
 /* docxp jobs [--status S] [--limit N] */
 int cli_jobs(const char *url, int argc, char **argv);
+
+/* docxp follow JOB_ID: live progress from the job's event stream. */
+int cli_follow_job(const char *url, int argc, char **argv);
 
 /* docxp status JOB_ID */
 int cli_status(const char *url, int argc, char **argv);

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,6 +82,21 @@ void progress_update(struct progress *p, struct json_object *job)
 	fflush(p->out);
 	p->last_done = done;
 	p->last_print = now;
+}
+
+void progress_note(struct progress *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* On a tty: clear the bar's line, print, and let the next update
+	 * redraw the bar below. */
+	if (p->tty)
+		fputs("\r\033[K", p->out);
+	va_start(ap, fmt);
+	vfprintf(p->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->out);
+	fflush(p->out);
 }
 
 void progress_finish(struct progress *p)

@@ -26,6 +26,9 @@ void progress_init(struct progress *p, FILE *out);
 /* Draws the job status document (as returned by .../status). */
 void progress_update(struct progress *p, struct json_object *job);
 
+/* Prints a line (an error, a notice) above the progress line. */
+void progress_note(struct progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Ends the progress line (newline on a tty). */
 void progress_finish(struct progress *p);
 

@@ -58,7 +58,9 @@ int main(int argc, char **argv)
 	scfg.thread_fini = api_thread_fini;
 	scfg.thread_arg = &cfg;
 	log_info("docxp-api starting | version=%s threads=%d", PACKAGE_VERSION, cfg.api_threads);
+	api_init(&cfg);
 	rc = http_server_run(&scfg);
+	api_fini();
 	if (rc)
 		log_err("docxp-api stopped with an error | rc=%d", rc);
 	conf_release(&cfg);

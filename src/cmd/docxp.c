@@ -19,8 +19,9 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  migrate                     apply database migrations (uses the configuration)\n"
-		"  index PATH [--wait] [--type full|incremental] [--include GLOB]... [--exclude GLOB]...\n"
-		"                              start an indexing job; --wait follows it with a progress bar\n"
+		"  index PATH [--follow] [--type full|incremental] [--include GLOB]... [--exclude GLOB]...\n"
+		"                              start an indexing job; --follow (or --wait) shows live progress\n"
+		"  follow JOB_ID               live progress of a job (Server-Sent Events)\n"
 		"  jobs [--status S] [--limit N]  list jobs, newest first\n"
 		"  status JOB_ID               print a job's status document\n"
 		"\n"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 		return cli_index(url, argc - optind, argv + optind);
 	if (strcmp(cmd, "jobs") == 0)
 		return cli_jobs(url, argc - optind, argv + optind);
+	if (strcmp(cmd, "follow") == 0)
+		return cli_follow_job(url, argc - optind, argv + optind);
 	if (strcmp(cmd, "status") == 0)
 		return cli_status(url, argc - optind, argv + optind);
 	fprintf(stderr, "docxp: unknown command '%s'\n", cmd);

@@ -11,6 +11,7 @@
 #include "index/discover.h"
 #include "index/gitinfo.h"
 #include "index/planner.h"
+#include "queue/events.h"
 #include "queue/redisq.h"
 #include "store/chunkstore.h"
 #include "store/db.h"
@@ -75,10 +76,15 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 	dopt.include = planner_patterns(a, claim.file_patterns);
 	dopt.exclude = planner_patterns(a, claim.exclude_patterns);
 	dopt.max_file_bytes = claim.max_file_bytes;
+	events_state(q, job_id, "planning", NULL, NULL);
 	rc = discover_walk(claim.repo_path, &dopt, &dres);
 	if (rc) {
+		const char *progress = NULL;
+
 		log_err("could not walk repository: %s | job=%s", dres.errmsg, job_id);
 		rc = chunkstore_fail_job(db, job_id, dres.errmsg);
+		if (rc == 0 && chunkstore_progress_json(db, a, job_id, &progress) == 0)
+			events_state(q, job_id, "failed", dres.errmsg, progress);
 		goto out;
 	}
 	gitinfo_read(claim.repo_path, &git);
@@ -105,6 +111,14 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 	if (rc) {
 		log_err("could not record plan: %s | job=%s rc=%d", db->errmsg, job_id, rc);
 		goto out;
+	}
+	{
+		const char *progress = NULL, *type = "progress";
+
+		if (chunkstore_progress_json(db, a, job_id, &progress) == 0) {
+			events_state(q, job_id, nchunks ? "running" : "completed", NULL, nchunks ? NULL : progress);
+			events_publish(q, job_id, &type, &progress, 1);
+		}
 	}
 	/* PostgreSQL has the chunks now; if enqueueing fails the reconcile
 	 * step enqueues them later, so a Redis failure is only logged. */

@@ -12,12 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <systemd/sd-daemon.h>
 
 #include "extract/extract.h"
 #include "index/chunkproc.h"
 #include "index/planner.h"
 #include "index/worker.h"
+#include "queue/events.h"
 #include "queue/redisq.h"
 #include "store/chunkstore.h"
 #include "store/db.h"
@@ -126,6 +128,85 @@ static double worker_backoff(int attempt)
 	return cap * ((double)rand() / (double)RAND_MAX);
 }
 
+/*
+ * Tells the job's SSE followers what this chunk did: a "chunk" event, a
+ * "file_error" per failed file, the job's "progress", and when the job
+ * ended, its "state" and "done". Redis trouble only costs events.
+ */
+static void worker_chunk_events(struct worker *w, const struct chunk_claim *claim, const struct file_result *files,
+				const char *progress, bool job_done, double ms)
+{
+	size_t i, n = 0, cap = claim->npaths + 3;
+	const char **types = calloc(cap, sizeof(char *)), **datas = calloc(cap, sizeof(char *));
+	struct json_object **objs = calloc(cap, sizeof(*objs));
+	struct json_object *c = json_object_new_object();
+	int processed = 0, skipped = 0, failed = 0, entities = 0;
+
+	for (i = 0; i < claim->npaths; i++) {
+		struct json_object *e;
+
+		if (files[i].outcome == FILE_PROCESSED) {
+			processed++;
+			entities += (int)files[i].entities.count;
+			continue;
+		}
+		if (files[i].outcome != FILE_FAILED) {
+			skipped++;
+			continue;
+		}
+		failed++;
+		e = json_object_new_object();
+		json_object_object_add(e, "job_id", json_object_new_string(claim->job_id));
+		json_object_object_add(e, "path", json_object_new_string(files[i].path));
+		json_object_object_add(e, "reason", json_object_new_string(files[i].reason ? files[i].reason : ""));
+		if (files[i].message)
+			json_object_object_add(e, "message", json_object_new_string(files[i].message));
+		json_object_object_add(e, "ts", json_object_new_int64(events_now_ms()));
+		objs[n] = e;
+		types[n] = "file_error";
+		datas[n] = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
+		n++;
+	}
+	json_object_object_add(c, "job_id", json_object_new_string(claim->job_id));
+	json_object_object_add(c, "chunk_id", json_object_new_int64(claim->chunk_id));
+	json_object_object_add(c, "seq", json_object_new_int(claim->seq));
+	json_object_object_add(c, "status", json_object_new_string("done"));
+	json_object_object_add(c, "files", json_object_new_int((int)claim->npaths));
+	json_object_object_add(c, "processed", json_object_new_int(processed));
+	json_object_object_add(c, "skipped", json_object_new_int(skipped));
+	json_object_object_add(c, "failed", json_object_new_int(failed));
+	json_object_object_add(c, "entities", json_object_new_int(entities));
+	json_object_object_add(c, "attempt", json_object_new_int(claim->attempts));
+	json_object_object_add(c, "ms", json_object_new_double((double)(long long)(ms * 10) / 10));
+	json_object_object_add(c, "worker", json_object_new_string(w->name));
+	json_object_object_add(c, "ts", json_object_new_int64(events_now_ms()));
+	objs[n] = c;
+	types[n] = "chunk";
+	datas[n] = json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN);
+	n++;
+	if (progress) {
+		types[n] = "progress";
+		datas[n] = progress;
+		n++;
+	}
+	if (events_publish(&w->q, claim->job_id, types, datas, n) != 0)
+		log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
+	if (job_done && progress) {
+		struct json_object *p = json_tokener_parse(progress), *st;
+		const char *status = p && json_object_object_get_ex(p, "status", &st) ? json_object_get_string(st)
+										      : "completed";
+
+		if (events_state(&w->q, claim->job_id, status, NULL, progress) != 0)
+			log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
+		json_object_put(p);
+	}
+	for (i = 0; i < n; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	free(types);
+	free(datas);
+}
+
 /* What became of a chunk message. */
 enum chunk_fate {
 	CHUNK_HANDLED, /* done, dead-lettered, or not ours to do: acknowledge */
@@ -145,7 +226,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap};
 	struct chunk_claim claim;
 	struct file_result *files;
-	const char **known = NULL;
+	const char **known = NULL, *progress = NULL;
 	double t0 = now_seconds(), last_renew = t0, last_check = t0;
 	enum chunk_fate fate = CHUNK_HANDLED;
 	bool job_done = false, tracking;
@@ -166,9 +247,35 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		log_notice("chunk delivered again | job=%s chunk=%lld deliveries=%lld attempt=%d", claim.job_id,
 			   (long long)claim.chunk_id, (long long)msg->deliveries, claim.attempts);
 	if (claim.attempts > claim.max_retries) {
-		rc = chunkstore_dead_letter(&w->db, a, &claim, "chunk failed too many times");
+		rc = chunkstore_dead_letter(&w->db, a, &claim, "chunk failed too many times", &job_done);
 		log_warn("dead-lettered chunk | job=%s chunk=%lld attempts=%d rc=%d", claim.job_id,
 			 (long long)claim.chunk_id, claim.attempts - 1, rc);
+		if (rc == 0 && chunkstore_progress_json(&w->db, a, claim.job_id, &progress) == 0) {
+			struct json_object *d = json_object_new_object();
+			const char *types[2] = {"chunk", "progress"};
+			const char *datas[2];
+
+			json_object_object_add(d, "job_id", json_object_new_string(claim.job_id));
+			json_object_object_add(d, "chunk_id", json_object_new_int64(claim.chunk_id));
+			json_object_object_add(d, "seq", json_object_new_int(claim.seq));
+			json_object_object_add(d, "status", json_object_new_string("dead"));
+			json_object_object_add(d, "files", json_object_new_int((int)claim.npaths));
+			json_object_object_add(d, "attempts", json_object_new_int(claim.attempts - 1));
+			json_object_object_add(d, "ts", json_object_new_int64(events_now_ms()));
+			datas[0] = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN);
+			datas[1] = progress;
+			events_publish(&w->q, claim.job_id, types, datas, 2);
+			json_object_put(d);
+			if (job_done) {
+				struct json_object *p = json_tokener_parse(progress), *st;
+
+				events_state(&w->q, claim.job_id,
+					     p && json_object_object_get_ex(p, "status", &st) ? json_object_get_string(st)
+											       : "completed_with_errors",
+					     NULL, progress);
+				json_object_put(p);
+			}
+		}
 		goto out;
 	}
 	sd_notifyf(0, "STATUS=processing chunk %lld (%zu files) of job %s", (long long)claim.chunk_id, claim.npaths,
@@ -223,7 +330,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		if (w->watchdog_usec)
 			sd_notify(0, "WATCHDOG=1");
 	}
-	rc = chunkstore_commit_chunk(&w->db, a, w->name, &claim, files, claim.npaths, &job_done);
+	rc = chunkstore_commit_chunk(&w->db, a, w->name, &claim, files, claim.npaths, &job_done, &progress);
 	if (rc == DX_E_LEASE_LOST) {
 		log_warn("lease taken over before commit, discarding | job=%s chunk=%lld", claim.job_id,
 			 (long long)claim.chunk_id);
@@ -242,6 +349,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	}
 	log_debug("chunk done | job=%s chunk=%lld files=%zu ms=%.1f", claim.job_id, (long long)claim.chunk_id,
 		  claim.npaths, (now_seconds() - t0) * 1e3);
+	worker_chunk_events(w, &claim, files, progress, job_done, (now_seconds() - t0) * 1e3);
 	if (job_done)
 		log_info("job finished | job=%s", claim.job_id);
 	goto out;

@@ -78,6 +78,37 @@ static int redisq_open(struct redisq *q)
 	return 0;
 }
 
+int redisq_open_ctx(struct redisq *q)
+{
+	return redisq_open(q);
+}
+
+void redisq_drop_ctx(struct redisq *q)
+{
+	redisq_drop(q);
+}
+
+void *redisq_raw_command(struct redisq *q, const char *fmt, ...)
+{
+	redisReply *r = NULL;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		va_list ap;
+
+		if (redisq_open(q))
+			return NULL;
+		va_start(ap, fmt);
+		r = redisvCommand(q->ctx, fmt, ap);
+		va_end(ap);
+		if (r)
+			return r;
+		redisq_set_error(q, "Redis command failed", ((redisContext *)q->ctx)->errstr);
+		redisq_drop(q);
+	}
+	return NULL;
+}
+
 int redisq_connect(struct redisq *q, const struct conf *cfg)
 {
 	memset(q, 0, sizeof(*q));
@@ -106,26 +137,7 @@ void redisq_close(struct redisq *q)
  * and the command retried once. Returns the reply (caller frees) or NULL
  * with errmsg set. Error replies are returned as replies.
  */
-static redisReply *redisq_command(struct redisq *q, const char *fmt, ...)
-{
-	redisReply *r = NULL;
-	int attempt;
-
-	for (attempt = 0; attempt < 2; attempt++) {
-		va_list ap;
-
-		if (redisq_open(q))
-			return NULL;
-		va_start(ap, fmt);
-		r = redisvCommand(q->ctx, fmt, ap);
-		va_end(ap);
-		if (r)
-			return r;
-		redisq_set_error(q, "Redis command failed", ((redisContext *)q->ctx)->errstr);
-		redisq_drop(q);
-	}
-	return NULL;
-}
+#define redisq_command(q, ...) ((redisReply *)redisq_raw_command((q), __VA_ARGS__))
 
 /* Frees r and maps an error reply to DX_E_REDIS with errmsg. */
 static int redisq_check(struct redisq *q, redisReply *r, const char *what)

@@ -33,6 +33,13 @@ struct redisq_msg {
 	int64_t deliveries;
 };
 
+/* For the other modules of src/queue: the connected context (reopened if
+ * needed; 0 or DX_E_REDIS), dropping a broken one, and a command with one
+ * reconnect-and-retry (reply freed by the caller; NULL on failure). */
+int redisq_open_ctx(struct redisq *q);
+void redisq_drop_ctx(struct redisq *q);
+void *redisq_raw_command(struct redisq *q, const char *fmt, ...);
+
 /* Remembers where Redis is and connects. Returns 0 or DX_E_REDIS (errmsg
  * set). Later calls reconnect by themselves. Call redisq_close in any case. */
 int redisq_connect(struct redisq *q, const struct conf *cfg);

@@ -573,8 +573,26 @@ static int copy_issues(struct db *db, const struct file_result *files, size_t nf
 	return rc;
 }
 
+#define PROGRESS_SQL                                                                                         \
+	"SELECT docxp_job_progress(j) || jsonb_build_object('ts',"                                           \
+	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM jobs j WHERE j.id = $1::uuid"
+
+int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id, const char **json)
+{
+	struct pg_result *res;
+	int rc;
+
+	rc = db_query(db, a, PROGRESS_SQL, 1, &job_id, &res);
+	if (rc)
+		return rc;
+	if (db_nrows(res) == 0)
+		return DX_E_NOTFOUND;
+	*json = db_value(res, 0, 0);
+	return 0;
+}
+
 int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, bool *job_done)
+			    const struct file_result *files, size_t nfiles, bool *job_done, const char **progress)
 {
 	int64_t processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0;
 	const char *params[9];
@@ -726,6 +744,10 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	if (rc)
 		goto fail;
 	rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
+	/* Read inside the transaction, with the job row locked: progress
+	 * documents are taken in commit order, so they never go backwards. */
+	if (rc == 0)
+		rc = chunkstore_progress_json(db, a, claim->job_id, progress);
 	if (rc)
 		goto fail;
 	rc = db_commit(db);
@@ -737,10 +759,10 @@ fail:
 	return rc;
 }
 
-int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason)
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason,
+			   bool *job_done)
 {
 	const char *params[3] = {fmt_int(a, claim->chunk_id), claim->job_id, reason};
-	bool job_done;
 	int rc;
 
 	rc = db_begin(db);
@@ -772,7 +794,7 @@ int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_cl
 			      " WHERE id = $2::uuid",
 			      2, params, NULL);
 	if (rc == 0)
-		rc = chunkstore_finish_job(db, a, claim->job_id, &job_done);
+		rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
 	if (rc == 0)
 		return db_commit(db);
 	db_rollback(db);

@@ -115,11 +115,16 @@ struct file_result {
  * DX_E_LEASE_LOST or DX_E_JOB_STOPPED (job paused or cancelled; nothing
  * written either way), or DX_E_DB. */
 int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, bool *job_done);
+			    const struct file_result *files, size_t nfiles, bool *job_done, const char **progress);
+
+/* The job's progress document (docxp_job_progress, plus "ts" in epoch
+ * milliseconds), arena-owned. Returns 0, DX_E_NOTFOUND or DX_E_DB. */
+int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id, const char **json);
 
 /* Dead-letters a chunk: its files are marked failed with reason, the job
- * goes on. Returns 0 or DX_E_DB. */
-int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason);
+ * goes on. Returns 0 (whether that ended the job in *job_done) or DX_E_DB. */
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason,
+			   bool *job_done);
 
 /* Gives a chunk back: it is queued again with error recorded (NULL: keep
  * the last one). count_attempt false undoes the claim's attempt (the job

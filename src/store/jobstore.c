@@ -11,27 +11,17 @@
 #include "util/arena.h"
 #include "util/status.h"
 
-/* The job document; j is jobs, r is repositories. */
+/* The job document; j is jobs, r is repositories. The counters come from
+ * docxp_job_progress (sql/), shared with the progress events. */
 #define JOB_JSON                                                                                             \
-	"json_build_object("                                                                                 \
-	"'job_id', j.id, 'status', j.status, 'job_type', j.job_type,"                                        \
-	"'repository_id', r.id, 'repository_path', r.path, 'repository_name', r.name,"                       \
-	"'file_patterns', j.file_patterns, 'exclude_patterns', j.exclude_patterns,"                          \
-	"'total_files', j.total_files, 'files_processed', j.files_processed, 'files_removed', j.files_removed," \
-	"'files_skipped', j.files_skipped, 'files_failed', j.files_failed,"                                  \
-	"'entities', j.entities, 'bytes_processed', j.bytes_processed,"                                      \
-	"'chunks_total', j.chunks_total, 'chunks_done', j.chunks_done, 'chunks_failed', j.chunks_failed,"    \
-	"'progress_percent', CASE WHEN j.total_files > 0 THEN round(100.0 * (j.files_processed +"            \
-	" j.files_skipped + j.files_failed) / j.total_files, 1)"                                             \
-	" WHEN j.status IN ('completed', 'completed_with_errors') THEN 100 ELSE 0 END,"                       \
-	"'skip_reasons', j.skip_reasons,"                                                                    \
+	"(docxp_job_progress(j) || jsonb_build_object("                                                      \
+	"'job_type', j.job_type, 'repository_id', r.id, 'repository_path', r.path,"                          \
+	"'repository_name', r.name, 'file_patterns', j.file_patterns,"                                       \
+	"'exclude_patterns', j.exclude_patterns, 'skip_reasons', j.skip_reasons,"                            \
 	"'commit', j.commit_sha, 'branch', j.branch, 'commit_time', j.commit_time,"                          \
 	"'chunk_size', j.chunk_size, 'max_concurrent_chunks', j.max_concurrent_chunks,"                      \
 	"'max_retries', j.max_retries, 'max_file_bytes', j.max_file_bytes, 'error', j.error,"               \
-	"'created_at', j.created_at, 'started_at', j.started_at, 'finished_at', j.finished_at,"              \
-	"'updated_at', j.updated_at,"                                                                        \
-	"'elapsed_seconds', round(extract(epoch FROM coalesce(j.finished_at, now()) -"                       \
-	" coalesce(j.started_at, j.created_at))::numeric, 3))"
+	"'created_at', j.created_at, 'started_at', j.started_at, 'finished_at', j.finished_at))"
 
 static const char *const job_statuses[] = {"pending",	"planning",		 "running", "paused",
 					   "completed", "completed_with_errors", "failed",  "cancelled"};
@@ -111,15 +101,14 @@ int jobstore_list_json(struct db *db, struct arena *a, const char *status, const
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(off, sizeof(off), "%d", offset);
 	rc = db_query(db, a,
-		      "WITH sel AS ("
-		      " SELECT j.*, r.path AS rpath FROM jobs j JOIN repositories r ON r.id = j.repository_id"
-		      " WHERE ($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR r.path = $2)),"
-		      " page AS ("
-		      " SELECT " JOB_JSON " AS doc, j.created_at FROM sel j JOIN repositories r ON r.id ="
-		      " j.repository_id ORDER BY j.created_at DESC, j.id LIMIT $3::int OFFSET $4::int)"
-		      " SELECT json_build_object('jobs', coalesce((SELECT json_agg(doc ORDER BY created_at DESC)"
-		      " FROM page), '[]'::json), 'total', (SELECT count(*) FROM sel),"
-		      " 'limit', $3::int, 'offset', $4::int)",
+		      "WITH page AS ("
+		      " SELECT " JOB_JSON " AS doc, j.created_at FROM jobs j JOIN repositories r ON r.id = j.repository_id"
+		      " WHERE ($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR r.path = $2)"
+		      " ORDER BY j.created_at DESC, j.id LIMIT $3::int OFFSET $4::int)"
+		      " SELECT json_build_object('jobs', coalesce((SELECT jsonb_agg(doc ORDER BY created_at DESC)"
+		      " FROM page), '[]'::jsonb), 'total', (SELECT count(*) FROM jobs j JOIN repositories r"
+		      " ON r.id = j.repository_id WHERE ($1::text IS NULL OR j.status = $1)"
+		      " AND ($2::text IS NULL OR r.path = $2)), 'limit', $3::int, 'offset', $4::int)",
 		      4, params, &res);
 	if (rc)
 		return rc;

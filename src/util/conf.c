@@ -39,7 +39,7 @@ struct conf_key {
 static const struct conf_key conf_keys[] = {
     {"database", "uri", CONF_STR, OFF(database_uri), "postgresql:///docxp", 0, 0, NULL, true, NULL,
      "libpq connection URI or key=value string"},
-    {"database", "pool_size", CONF_INT, OFF(database_pool_size), "4", 1, 256, NULL, false, NULL,
+    {"database", "pool_size", CONF_INT, OFF(database_pool_size), "8", 1, 256, NULL, false, NULL,
      "connections per process"},
     {"redis", "host", CONF_STR, OFF(redis_host), "127.0.0.1", 0, 0, NULL, false, NULL, "Redis host"},
     {"redis", "port", CONF_INT, OFF(redis_port), "6379", 1, 65535, NULL, false, NULL, "Redis TCP port"},
@@ -58,6 +58,8 @@ static const struct conf_key conf_keys[] = {
      "largest request body accepted"},
     {"api", "max_streams", CONF_INT, OFF(api_max_streams), "8", 0, 1024, NULL, false, NULL,
      "concurrent SSE streams (must stay below threads)"},
+    {"api", "sse_heartbeat_seconds", CONF_INT, OFF(api_sse_heartbeat_seconds), "15", 1, 300, NULL, false, NULL,
+     "idle SSE streams get a comment this often (detects gone clients)"},
     {"indexing", "repository_roots", CONF_STR, OFF(repository_roots), "/srv/repos", 0, 0, NULL, false, NULL,
      "colon-separated directories under which repositories may live"},
     {"indexing", "chunk_size", CONF_INT, OFF(chunk_size), "25", 1, 10000, NULL, false, "INDEXING_CHUNK_SIZE",
@@ -344,6 +346,12 @@ int conf_load(struct conf *cfg, const char *path)
 		snprintf(cfg->errmsg, sizeof(cfg->errmsg),
 			 "indexing.window_overlap (%d) must be smaller than indexing.window_lines (%d)",
 			 cfg->window_overlap, cfg->window_lines);
+		return DX_E_CONFIG;
+	}
+	if (cfg->api_max_streams >= cfg->api_threads) {
+		snprintf(cfg->errmsg, sizeof(cfg->errmsg),
+			 "api.max_streams (%d) must be smaller than api.threads (%d): each stream holds a thread",
+			 cfg->api_max_streams, cfg->api_threads);
 		return DX_E_CONFIG;
 	}
 	if (cfg->embedding_dimensions != 256 && cfg->embedding_dimensions != 512 &&

@@ -33,6 +33,7 @@ struct conf {
 	int api_threads;
 	long api_max_body_bytes;
 	int api_max_streams;
+	int api_sse_heartbeat_seconds;
 	/* [indexing] */
 	char *repository_roots; /* colon-separated absolute directories */
 	int chunk_size;

@@ -607,10 +607,12 @@ http {
         env.setdefault("ASAN_OPTIONS", "abort_on_error=0:detect_leaks=1")
         return env
 
-    def _start_daemon(self, name, argv):
+    def _start_daemon(self, name, argv, env=None):
         notify = self.notifier.new(name)
         logf = self.path("logs", "%s.log" % name)
-        p = self._spawn(name, argv, logf, env=self._daemon_env(notify))
+        denv = self._daemon_env(notify)
+        denv.update(env or {})
+        p = self._spawn(name, argv, logf, env=denv)
         ok = self.notifier.wait(name, "READY=1", self.start_timeout, lambda: p.poll() is None)
         if ok:
             return p
@@ -627,12 +629,15 @@ http {
     def stop_api(self, sig=signal.SIGTERM):
         return self._stop_proc("api", sig=sig)
 
-    def add_worker(self, name=None):
-        """Starts one more docxp-worker (waits for READY=1); returns its name."""
+    def add_worker(self, name=None, env=None):
+        """Starts one more docxp-worker (waits for READY=1); returns its name.
+        env: extra environment variables for this worker only (e.g. the
+        fault injection switches DOCXP_FAULT_FAIL_GLOB, DOCXP_FAULT_CRASH_GLOB)."""
         if name is None:
             name = "w%d" % self.next_worker
             self.next_worker += 1
-        self._start_daemon(name, [self.binary("docxp-worker"), "-c", self.config, "--name", name])
+        self._start_daemon(name, [self.binary("docxp-worker"), "-c", self.config, "--name", name],
+                           env=env)
         if name not in self.worker_names:
             self.worker_names.append(name)
         self._save_state()
@@ -645,6 +650,35 @@ http {
         self.worker_names.remove(name)
         self._save_state()
         return rc
+
+    def worker_alive(self, name):
+        """True while worker `name` (started by this Stack) runs."""
+        p = self.procs.get(name)
+        return p is not None and p.poll() is None
+
+    def dead_workers(self):
+        """Names of workers that exited by themselves (crashed), not stopped by us."""
+        return [n for n in self.worker_names if not self.worker_alive(n)]
+
+    def pid(self, name):
+        p = self.procs.get(name)
+        return p.pid if p is not None else None
+
+    def restart_redis(self):
+        """Stops Redis and starts it again: without persistence it comes back empty."""
+        self.stop_redis()
+        self.start_redis()
+
+    def restart_pg(self, mode="fast"):
+        """pg_ctl restart -m mode (fast: clients are disconnected, open
+        transactions roll back); waits until it accepts connections."""
+        data = self.path("pg", "data")
+        env = dict(os.environ, LC_ALL="C.UTF-8")
+        self._run_checked(self._as_postgres(
+            [os.path.join(pg_bindir(), "pg_ctl"), "-D", data, "-l",
+             self.path("pg", "postgresql.log"), "-m", mode, "-w", "-t", "60", "restart"]),
+            "pg_ctl restart", env=env, cwd="/")
+        self._write_pid("postgres", read_pidfile(os.path.join(data, "postmaster.pid")))
 
     # ---- processes ---------------------------------------------------------
 
@@ -734,7 +768,7 @@ http {
         conf = {
             "database": {"uri": self.pguri},
             "redis": {"host": "127.0.0.1", "port": str(self.redis_port)},
-            "api": {"socket": self.api_socket, "socket_mode": "0666", "threads": "8"},
+            "api": {"socket": self.api_socket, "socket_mode": "0666", "threads": "24"},
             "indexing": {"repository_roots": "/"},
             "log": {"level": "info"},
         }
