@@ -40,6 +40,14 @@ CREATE TABLE jobs (
     chunks_done           integer NOT NULL DEFAULT 0,
     chunks_failed         integer NOT NULL DEFAULT 0,
     skip_reasons          jsonb NOT NULL DEFAULT '{}',
+    -- embedding accounting
+    embed_texts           bigint NOT NULL DEFAULT 0,
+    embed_cache_hits      bigint NOT NULL DEFAULT 0,
+    embed_failed          bigint NOT NULL DEFAULT 0,
+    embed_truncated       bigint NOT NULL DEFAULT 0,
+    embed_tokens          bigint NOT NULL DEFAULT 0, -- sent to the provider
+    embed_tokens_saved    bigint NOT NULL DEFAULT 0, -- served by the cache
+    price_per_1k_tokens   numeric NOT NULL DEFAULT 0,
     -- what the repository was at when planned
     commit_sha            text,
     branch                text,
@@ -136,6 +144,21 @@ CREATE TABLE entity_links (
 );
 CREATE INDEX entity_links_target_idx ON entity_links (repository_id, target);
 
+-- Vectors of an entity's embedding texts (one per window of a long
+-- entity), int8-quantised: value = vec[i] * scale. model names provider,
+-- model and dimensions ("local/docxp-hash-v1/1024"): vectors of different
+-- models are never compared.
+CREATE TABLE entity_embeddings (
+    entity_id     bigint NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    repository_id bigint NOT NULL REFERENCES repositories (id) ON DELETE CASCADE,
+    window_no     smallint NOT NULL CHECK (window_no >= 0),
+    model         text NOT NULL,
+    scale         real NOT NULL,
+    vec           bytea NOT NULL,
+    PRIMARY KEY (entity_id, window_no)
+);
+CREATE INDEX entity_embeddings_repository_idx ON entity_embeddings (repository_id, model);
+
 -- Per-file outcomes that are not plain success: skipped files with their
 -- reason and failed files with the error, one row per job and path.
 CREATE TABLE job_file_issues (
@@ -188,7 +211,16 @@ LANGUAGE sql STABLE AS $$
             THEN ceil((j.total_files - j.files_processed - j.files_skipped - j.files_failed) / x.rate) END,
         'elapsed_seconds', round(extract(epoch FROM coalesce(j.finished_at, now())
                                           - coalesce(j.started_at, j.created_at))::numeric, 3),
-        'updated_at', j.updated_at)
+        'updated_at', j.updated_at,
+        'embedding', jsonb_build_object(
+            'texts', j.embed_texts, 'cache_hits', j.embed_cache_hits,
+            'cache_misses', j.embed_texts - j.embed_cache_hits,
+            'cache_hit_rate', CASE WHEN j.embed_texts > 0
+                THEN round(j.embed_cache_hits::numeric / j.embed_texts, 4) ELSE 0 END,
+            'failed', j.embed_failed, 'truncated', j.embed_truncated,
+            'tokens', j.embed_tokens, 'tokens_saved', j.embed_tokens_saved,
+            'cost_usd', round(j.embed_tokens * j.price_per_1k_tokens / 1000, 6),
+            'cost_saved_usd', round(j.embed_tokens_saved * j.price_per_1k_tokens / 1000, 6)))
     FROM (SELECT CASE
             WHEN j.status = 'running' THEN docxp_job_rate(j.id, j.started_at)
             WHEN j.finished_at > j.started_at THEN (j.files_processed + j.files_skipped + j.files_failed)

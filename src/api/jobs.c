@@ -211,6 +211,7 @@ void api_jobs_start(struct http_request *r)
 	req.max_concurrent_chunks = (int)max_conc;
 	req.max_retries = (int)max_retries;
 	req.max_file_bytes = max_bytes;
+	req.price_per_1k_tokens = cfg->embedding_price_per_1k_tokens;
 
 	db = api_db(r);
 	if (!db)

@@ -13,6 +13,7 @@
 #include "util/conf.h"
 #include "util/log.h"
 #include "util/startup.h"
+#include "util/status.h"
 
 static void usage(FILE *out)
 {
@@ -68,5 +69,5 @@ int main(int argc, char **argv)
 	}
 	rc = worker_run(&cfg, name);
 	conf_release(&cfg);
-	return rc ? 70 : 0;
+	return status_exit(rc);
 }

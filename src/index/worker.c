@@ -16,7 +16,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "extract/extract.h"
+#include "embed/embed.h"
 #include "index/chunkproc.h"
+#include "index/embedstage.h"
 #include "index/planner.h"
 #include "index/worker.h"
 #include "queue/events.h"
@@ -41,6 +43,8 @@ struct worker {
 	const char *name;
 	struct db db;
 	struct redisq q;
+	struct embed_provider *provider;
+	int stalls; /* consecutive embedding stalls, for the backoff */
 	bool db_ok, redis_ok;
 	time_t last_heartbeat;
 	time_t last_reconcile;
@@ -227,6 +231,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	struct chunk_claim claim;
 	struct file_result *files;
 	const char **known = NULL, *progress = NULL;
+	struct embed_stats estats;
+	char why[256];
 	double t0 = now_seconds(), last_renew = t0, last_check = t0;
 	enum chunk_fate fate = CHUNK_HANDLED;
 	bool job_done = false, tracking;
@@ -330,7 +336,34 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		if (w->watchdog_usec)
 			sd_notify(0, "WATCHDOG=1");
 	}
-	rc = chunkstore_commit_chunk(&w->db, a, w->name, &claim, files, claim.npaths, &job_done, &progress);
+	/* Embedding needs no database: it also happens before the
+	 * transaction. A provider that cannot work now (throttled, expired
+	 * credentials) stalls the chunk; it does not fail it. */
+	rc = embedstage_run(a, w->provider, &w->q, cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths, &estats,
+			    why, sizeof(why));
+	if (rc) {
+		const char *reason = rc == DX_E_CREDENTIALS ? "credentials_expired"
+				     : rc == DX_E_THROTTLED ? "provider_throttled"
+							    : "provider_unavailable";
+		char data[600];
+		const char *type = "stalled", *datap = data;
+
+		w->stalls++;
+		log_warn("embedding stalled, will retry: %s | job=%s chunk=%lld reason=%s", why, claim.job_id,
+			 (long long)claim.chunk_id, reason);
+		snprintf(data, sizeof(data), "{\"job_id\":\"%s\",\"reason\":\"%s\",\"worker\":\"%s\",\"ts\":%lld}",
+			 claim.job_id, reason, w->name, events_now_ms());
+		events_publish(&w->q, claim.job_id, &type, &datap, 1);
+		redisq_heartbeat(&w->q, w->name, reason, cfg->worker_heartbeat_seconds * 3);
+		w->last_heartbeat = time(NULL);
+		worker_sleep(w, worker_backoff(w->stalls));
+		if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, why, false) == 0)
+			redisq_enqueue(&w->q, REDISQ_CHUNK, claim.job_id, claim.chunk_id);
+		goto out;
+	}
+	w->stalls = 0;
+	rc = chunkstore_commit_chunk(&w->db, a, w->name, &claim, files, claim.npaths,
+				     embedstage_model_name(a, w->provider), &estats, &job_done, &progress);
 	if (rc == DX_E_LEASE_LOST) {
 		log_warn("lease taken over before commit, discarding | job=%s chunk=%lld", claim.job_id,
 			 (long long)claim.chunk_id);
@@ -428,6 +461,17 @@ int worker_run(const struct conf *cfg, const char *name)
 	signal(SIGPIPE, SIG_IGN);
 	if (sd_watchdog_enabled(0, &w.watchdog_usec) <= 0)
 		w.watchdog_usec = 0;
+	{
+		char why[256];
+
+		w.provider = embed_provider_new(cfg, why, sizeof(why));
+		if (!w.provider) {
+			log_err("could not set up the embedding provider: %s", why);
+			return DX_E_CONFIG;
+		}
+		log_info("embedding provider ready | provider=%s model=%s dimensions=%d", w.provider->name,
+			 w.provider->model, w.provider->dimensions);
+	}
 
 	while (!worker_stop) {
 		struct redisq_msg msg;
@@ -476,5 +520,6 @@ int worker_run(const struct conf *cfg, const char *name)
 	log_info("worker stopping | worker=%s", name);
 	db_close(&w.db);
 	redisq_close(&w.q);
+	embed_provider_free(w.provider);
 	return 0;
 }

@@ -407,6 +407,8 @@ static int chunkstore_temp_tables(struct db *db)
 			   " content text, content_sha256 text) ON COMMIT DELETE ROWS;"
 			   "CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
 			   " kind text, target text) ON COMMIT DELETE ROWS;"
+			   "CREATE TEMP TABLE IF NOT EXISTS chunk_vectors (path text, entity_ordinal int, window_no int,"
+			   " scale real, vec bytea) ON COMMIT DELETE ROWS;"
 			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
 			   " message text) ON COMMIT DELETE ROWS");
 }
@@ -542,6 +544,61 @@ static int copy_links(struct db *db, struct arena *a, const struct file_result *
 	return rc;
 }
 
+static int copy_vectors(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles, int dims)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	struct buf line;
+	size_t i, j, w;
+	int rc, d;
+
+	buf_init(&line, 0);
+	rc = db_copy_begin(db, "COPY chunk_vectors FROM STDIN");
+	for (i = 0; rc == 0 && i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome != FILE_PROCESSED || !f->vectors)
+			continue;
+		for (j = 0; rc == 0 && j < f->entities.count; j++) {
+			for (w = 0; rc == 0 && w < f->entities.items[j].nembed; w++) {
+				const struct entity_vector *v = &f->vectors[j][w];
+				char hex[3];
+
+				if (!v->q)
+					continue;
+				rc = copy_field(&line, f->path, false);
+				if (rc == 0)
+					rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+				if (rc == 0)
+					rc = copy_field(&line, fmt_int(a, (int64_t)w), false);
+				if (rc == 0)
+					rc = copy_field(&line, arena_printf(a, "%.9g", (double)v->scale), false);
+				/* bytea hex format; the backslash is doubled for COPY. */
+				if (rc == 0)
+					rc = buf_addstr(&line, "\\\\x");
+				for (d = 0; rc == 0 && d < dims; d++) {
+					uint8_t b = (uint8_t)v->q[d];
+
+					hex[0] = hexdigits[b >> 4];
+					hex[1] = hexdigits[b & 15];
+					rc = buf_add(&line, hex, 2);
+				}
+				if (rc == 0)
+					rc = buf_add(&line, "\n", 1);
+				if (rc == 0 && line.len > 256 * 1024)
+					rc = copy_flush(db, &line);
+			}
+		}
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	return rc;
+}
+
 static int copy_issues(struct db *db, const struct file_result *files, size_t nfiles)
 {
 	struct buf line;
@@ -592,8 +649,11 @@ int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id,
 }
 
 int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, bool *job_done, const char **progress)
+			    const struct file_result *files, size_t nfiles, const char *embed_model,
+			    const struct embed_stats *stats, bool *job_done, const char **progress)
 {
+	static const struct embed_stats no_stats;
+	int dims = 0;
 	int64_t processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0;
 	const char *params[9];
 	struct pg_result *res;
@@ -659,6 +719,11 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 		rc = copy_entities(db, a, files, nfiles);
 	if (rc == 0)
 		rc = copy_links(db, a, files, nfiles);
+	/* The model name ends with the dimensions: "local/docxp-hash-v1/1024". */
+	if (embed_model && strrchr(embed_model, '/'))
+		dims = atoi(strrchr(embed_model, '/') + 1);
+	if (rc == 0 && embed_model && dims > 0)
+		rc = copy_vectors(db, a, files, nfiles, dims);
 	if (rc == 0)
 		rc = copy_issues(db, files, nfiles);
 	if (rc)
@@ -696,6 +761,17 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 		      1, params, NULL);
 	if (rc)
 		goto fail;
+	if (embed_model && dims > 0) {
+		params[1] = embed_model;
+		rc = db_query(db, a,
+			      "INSERT INTO entity_embeddings (entity_id, repository_id, window_no, model, scale, vec)"
+			      " SELECT e.id, $1::bigint, cv.window_no, $2, cv.scale, cv.vec FROM chunk_vectors cv"
+			      " JOIN files f ON f.repository_id = $1::bigint AND f.path = cv.path"
+			      " JOIN entities e ON e.file_id = f.id AND e.ordinal = cv.entity_ordinal",
+			      2, params, NULL);
+		if (rc)
+			goto fail;
+	}
 	rc = db_query(db, a,
 		      "INSERT INTO entity_links (entity_id, repository_id, ordinal, kind, target)"
 		      " SELECT e.id, $1::bigint, cl.ordinal, cl.kind, cl.target FROM chunk_links cl"
@@ -731,16 +807,25 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 		      5, params, NULL);
 	if (rc)
 		goto fail;
+	if (!stats)
+		stats = &no_stats;
 	params[0] = claim->job_id;
 	params[5] = fmt_int(a, bytes);
 	params[6] = arena_strdup(a, buf_str(&reasons));
+	params[7] = arena_printf(a, "{%lld,%lld,%lld,%lld,%lld,%lld}", (long long)stats->texts,
+				 (long long)stats->cache_hits, (long long)stats->failed, (long long)stats->truncated,
+				 (long long)stats->tokens, (long long)stats->tokens_saved);
 	rc = db_query(db, a,
 		      "UPDATE jobs SET files_processed = files_processed + $2::int,"
 		      " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
 		      " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"
 		      " chunks_done = chunks_done + 1, skip_reasons = docxp_add_counts(skip_reasons, $7::jsonb),"
+		      " embed_texts = embed_texts + ($8::bigint[])[1], embed_cache_hits = embed_cache_hits + ($8::bigint[])[2],"
+		      " embed_failed = embed_failed + ($8::bigint[])[3], embed_truncated = embed_truncated + ($8::bigint[])[4],"
+		      " embed_tokens = embed_tokens + ($8::bigint[])[5],"
+		      " embed_tokens_saved = embed_tokens_saved + ($8::bigint[])[6],"
 		      " updated_at = now() WHERE id = $1::uuid",
-		      7, params, NULL);
+		      8, params, NULL);
 	if (rc)
 		goto fail;
 	rc = chunkstore_finish_job(db, a, claim->job_id, job_done);

@@ -97,6 +97,17 @@ enum file_outcome {
 	FILE_UNCHANGED /* incremental job, same content hash: counted as skipped, index kept */
 };
 
+/* The vector of one embedding text, int8-quantised (value = q[i] * scale). */
+struct entity_vector {
+	int8_t *q; /* dimensions values, or NULL: not embedded (failed) */
+	float scale;
+};
+
+/* What the embedding stage did for a chunk (for the job's accounting). */
+struct embed_stats {
+	int64_t texts, cache_hits, failed, truncated, tokens, tokens_saved;
+};
+
 /* What processing one file produced. */
 struct file_result {
 	const char *path;
@@ -108,6 +119,8 @@ struct file_result {
 	int lines;
 	char sha256[65];
 	struct entity_list entities;
+	/* vectors[j][w]: entity j's embedding window w (NULL: no embedding stage) */
+	struct entity_vector **vectors;
 };
 
 /* Commits a chunk's results in one transaction (see the file comment).
@@ -115,7 +128,8 @@ struct file_result {
  * DX_E_LEASE_LOST or DX_E_JOB_STOPPED (job paused or cancelled; nothing
  * written either way), or DX_E_DB. */
 int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, bool *job_done, const char **progress);
+			    const struct file_result *files, size_t nfiles, const char *embed_model,
+			    const struct embed_stats *stats, bool *job_done, const char **progress);
 
 /* The job's progress document (docxp_job_progress, plus "ts" in epoch
  * milliseconds), arena-owned. Returns 0, DX_E_NOTFOUND or DX_E_DB. */

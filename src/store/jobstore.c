@@ -40,7 +40,7 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 {
 	char chunk_size[16], max_conc[16], max_retries[16], max_bytes[24];
 	const char *name = strrchr(req->repository_path, '/');
-	const char *params[9];
+	const char *params[10];
 	struct pg_result *res;
 	int rc;
 
@@ -57,6 +57,7 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 	params[6] = max_conc;
 	params[7] = max_retries;
 	params[8] = max_bytes;
+	params[9] = req->price_per_1k_tokens ? req->price_per_1k_tokens : "0";
 	/* One statement: the repository upsert and the job insert commit
 	 * together or not at all. */
 	rc = db_query(db, a,
@@ -64,9 +65,9 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 		      " INSERT INTO repositories (path, name) VALUES ($1, $2)"
 		      " ON CONFLICT (path) DO UPDATE SET name = EXCLUDED.name RETURNING id)"
 		      " INSERT INTO jobs (repository_id, job_type, file_patterns, exclude_patterns, chunk_size,"
-		      "  max_concurrent_chunks, max_retries, max_file_bytes)"
-		      " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9 FROM repo RETURNING id",
-		      9, params, &res);
+		      "  max_concurrent_chunks, max_retries, max_file_bytes, price_per_1k_tokens)"
+		      " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::numeric FROM repo RETURNING id",
+		      10, params, &res);
 	if (rc)
 		return rc;
 	*job_id = arena_strdup(a, db_value(res, 0, 0));

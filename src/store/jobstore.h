@@ -22,6 +22,7 @@ struct job_request {
 	int max_concurrent_chunks;
 	int max_retries;
 	long max_file_bytes;
+	const char *price_per_1k_tokens; /* decimal text */
 };
 
 /* Inserts the repository (if new) and a pending job. Returns 0 with the job

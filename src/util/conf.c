@@ -86,12 +86,24 @@ static const struct conf_key conf_keys[] = {
      "vector dimensions (256, 512 or 1024)"},
     {"embedding", "cache_ttl_hours", CONF_INT, OFF(embedding_cache_ttl_hours), "168", 1, 87600, NULL, false,
      "EMBEDDING_CACHE_TTL_HOURS", "embedding cache entry lifetime"},
+    {"embedding", "normalize", CONF_INT, OFF(embedding_normalize), "1", 0, 1, NULL, false, NULL,
+     "1 = unit-length vectors (Titan v2 normalize)"},
+    {"embedding", "concurrency", CONF_INT, OFF(embedding_concurrency), "8", 1, 256, NULL, false, NULL,
+     "embedding requests in flight per worker (bedrock)"},
+    {"embedding", "max_attempts", CONF_INT, OFF(embedding_max_attempts), "8", 1, 100, NULL, false, NULL,
+     "attempts per embedding request (AWS standard retry, full-jitter backoff)"},
+    {"embedding", "max_text_chars", CONF_INT, OFF(embedding_max_text_chars), "50000", 100, 1000000, NULL, false,
+     NULL, "texts are cut to this length before embedding (Titan v2: 50,000 characters)"},
+    {"embedding", "price_per_1k_tokens", CONF_STR, OFF(embedding_price_per_1k_tokens), "0.00002", 0, 0, NULL,
+     false, NULL, "USD per 1,000 input tokens, for cost accounting"},
     {"aws", "region", CONF_STR, OFF(aws_region), "us-east-1", 0, 0, NULL, false, "AWS_REGION",
      "AWS region of Bedrock"},
     {"aws", "bedrock_model_id", CONF_STR, OFF(bedrock_model_id), "amazon.titan-embed-text-v2:0", 0, 0, NULL,
      false, "BEDROCK_EMBED_MODEL_ID", "Bedrock embedding model"},
     {"aws", "credentials_file", CONF_STR, OFF(aws_credentials_file), "/var/lib/docxp/aws-credentials.json", 0,
      0, NULL, false, NULL, "file docxp-credentials writes and workers read"},
+    {"aws", "bedrock_endpoint", CONF_STR, OFF(bedrock_endpoint), "", 0, 0, NULL, false, NULL,
+     "Bedrock Runtime base URL; empty = https://bedrock-runtime.REGION.amazonaws.com"},
     {"log", "level", CONF_STR, OFF(log_level), "info", 0, 0, "debug|info|notice|warning|error", false, NULL,
      "lowest priority logged"},
 };
@@ -347,6 +359,17 @@ int conf_load(struct conf *cfg, const char *path)
 			 "indexing.window_overlap (%d) must be smaller than indexing.window_lines (%d)",
 			 cfg->window_overlap, cfg->window_lines);
 		return DX_E_CONFIG;
+	}
+	{
+		char *end;
+		double price = strtod(cfg->embedding_price_per_1k_tokens, &end);
+
+		if (end == cfg->embedding_price_per_1k_tokens || *end || price < 0 || price > 1000) {
+			snprintf(cfg->errmsg, sizeof(cfg->errmsg),
+				 "embedding.price_per_1k_tokens must be a decimal number of dollars, not '%s'",
+				 cfg->embedding_price_per_1k_tokens);
+			return DX_E_CONFIG;
+		}
 	}
 	if (cfg->api_max_streams >= cfg->api_threads) {
 		snprintf(cfg->errmsg, sizeof(cfg->errmsg),

@@ -50,10 +50,16 @@ struct conf {
 	char *embedding_provider;
 	int embedding_dimensions;
 	int embedding_cache_ttl_hours;
+	int embedding_normalize;
+	int embedding_concurrency;
+	int embedding_max_attempts;
+	int embedding_max_text_chars;
+	char *embedding_price_per_1k_tokens; /* decimal text, parsed where used */
 	/* [aws] */
 	char *aws_region;
 	char *bedrock_model_id;
 	char *aws_credentials_file;
+	char *bedrock_endpoint; /* "" = https://bedrock-runtime.<region>.amazonaws.com */
 	/* [log] */
 	char *log_level;
 
