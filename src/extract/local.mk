@@ -2,3 +2,4 @@ libdocxp_a_SOURCES += \
 	src/extract/extract.c src/extract/extract.h src/extract/extract_int.h \
 	src/extract/java.c src/extract/jsp.c src/extract/xml.c \
 	src/extract/sql.c src/extract/properties.c src/extract/script.c
+libdocxp_a_SOURCES += src/extract/jsonw.c src/extract/jsonw.h src/extract/srcmap.c src/extract/srcmap.h

@@ -1,0 +1,1 @@
+<form action="<c:url value="/x.do"/><%= "%>" %><html:form action="<% ${ <jsp:scriptlet> #{ <%-- 

@@ -1,0 +1,366 @@
+/* Unit tests for src/extract/java.c: Java types, members, SQL literals. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "extract/extract.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct want {
+	const char *kind, *name, *qname;
+	int start, end;
+};
+
+static const struct extract_options opt = {60, 10};
+
+static char *load_fixture(const char *name, size_t *len)
+{
+	const char *srcdir = getenv("DOCXP_SRCDIR");
+	char path[2048], chunk[4096];
+	struct buf b;
+	size_t got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/unit/extract/fixtures/%s", srcdir ? srcdir : "..", name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	buf_init(&b, 0);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assert_int_equal(buf_add(&b, chunk, got), 0);
+	fclose(f);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+static const struct entity *find_qname(const struct entity_list *out, const char *qname)
+{
+	size_t i;
+
+	for (i = 0; i < out->count; i++)
+		if (out->items[i].qualified_name && strcmp(out->items[i].qualified_name, qname) == 0)
+			return &out->items[i];
+	fail_msg("no entity %s", qname);
+	return NULL;
+}
+
+static bool has_link(const struct entity *e, const char *kind, const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlinks; i++)
+		if (strcmp(e->links[i].kind, kind) == 0 && strcmp(e->links[i].target, target) == 0)
+			return true;
+	return false;
+}
+
+/* Offset of the start of 1-based line n, lines ending in \n, \r\n or \r. */
+static size_t line_offset(const char *s, size_t len, int n)
+{
+	size_t i = 0;
+	int line = 1;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (line < n && i < len) {
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+			line++;
+		i++;
+	}
+	return i;
+}
+
+/* Every entity's text is the exact bytes of its lines, and its metadata
+ * is a JSON object. */
+static void check_texts(const char *src, size_t len, const struct entity_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->count; i++) {
+		const struct entity *e = &out->items[i];
+		size_t from = line_offset(src, len, e->start_line),
+		       to = line_offset(src, len, e->end_line + 1);
+
+		assert_true(e->start_line >= 1 && e->end_line >= e->start_line);
+		assert_int_equal(e->text_len, to - from);
+		assert_memory_equal(e->text, src + from, to - from);
+		assert_int_equal(strlen(e->text), e->text_len);
+		assert_true(e->nembed >= 1);
+		if (e->metadata) {
+			json_object *j = json_tokener_parse(e->metadata);
+
+			if (!j)
+				fail_msg("bad metadata JSON for %s: %s", e->qualified_name, e->metadata);
+			assert_true(json_object_is_type(j, json_type_object));
+			json_object_put(j);
+		}
+	}
+}
+
+static void check_list(const struct entity_list *out, const struct want *want, size_t nwant)
+{
+	size_t i;
+
+	for (i = 0; i < out->count && i < nwant; i++) {
+		const struct entity *e = &out->items[i];
+
+		if (strcmp(e->kind, want[i].kind) || strcmp(e->name, want[i].name) ||
+		    strcmp(e->qualified_name, want[i].qname) || e->start_line != want[i].start ||
+		    e->end_line != want[i].end)
+			fail_msg("entity %zu: got %s %s %s %d-%d, want %s %s %s %d-%d", i, e->kind, e->name,
+				 e->qualified_name, e->start_line, e->end_line, want[i].kind, want[i].name,
+				 want[i].qname, want[i].start, want[i].end);
+	}
+	assert_int_equal(out->count, nwant);
+}
+
+#define P "com.acme.orders.web.action.Features"
+
+static const struct want features[] = {
+    {"class", "Features", P, 15, 128},
+    {"field", "BRACES", P "#BRACES", 20, 20},
+    {"field", "OPEN", P "#OPEN", 21, 21},
+    {"field", "CLOSE", P "#CLOSE", 21, 21},
+    {"field", "index", P "#index", 22, 22},
+    {"field", "spare", P "#spare", 22, 22},
+    {"field", "counts", P "#counts", 23, 23},
+    {"field", "more", P "#more", 23, 23},
+    {"constructor", "Features", P "#Features()", 34, 36},
+    {"constructor", "Features", P "#Features(T...)", 38, 41},
+    {"method", "find", P "#find(Map,String,int...)", 43, 54},
+    {"method", "textBlock", P "#textBlock()", 56, 62},
+    {"sql", "sql[1]", P "#textBlock()/sql[1]", 57, 61},
+    {"method", "loadCount", P "#loadCount(java.sql.Connection,String)", 64, 70},
+    {"sql", "sql[1]", P "#loadCount(java.sql.Connection,String)/sql[1]", 65, 67},
+    {"sql", "sql[2]", P "#loadCount(java.sql.Connection,String)/sql[2]", 68, 68},
+    {"method", "abstractOne", P "#abstractOne(int[],Object)", 72, 72},
+    {"interface", "Callback", P ".Callback", 74, 82},
+    {"method", "done", P ".Callback#done(String)", 75, 75},
+    {"method", "failed", P ".Callback#failed(Throwable)", 77, 79},
+    {"field", "TIMEOUT", P ".Callback#TIMEOUT", 81, 81},
+    {"enum", "Mode", P ".Mode", 84, 104},
+    {"enum_constant", "FAST", P ".Mode#FAST", 85, 90},
+    {"enum_constant", "SLOW", P ".Mode#SLOW", 91, 91},
+    {"enum_constant", "OFF", P ".Mode#OFF", 92, 93},
+    {"field", "c", P ".Mode#c", 95, 95},
+    {"constructor", "Mode", P ".Mode#Mode(String)", 97, 99},
+    {"method", "code", P ".Mode#code()", 101, 103},
+    {"annotation", "Audited", P ".Audited", 106, 110},
+    {"method", "value", P ".Audited#value()", 107, 107},
+    {"method", "levels", P ".Audited#levels()", 109, 109},
+    {"record", "Point", P ".Point", 112, 121},
+    {"constructor", "Point", P ".Point#Point(int,int)", 113, 116},
+    {"method", "origin", P ".Point#origin()", 118, 120},
+    {"class", "Inner", P ".Inner", 123, 127},
+    {"constructor", "Inner", P ".Inner#Inner()", 124, 126},
+};
+
+static void test_features(void **state)
+{
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	size_t len;
+	char *src = load_fixture("java/Features.java", &len);
+	const struct entity *e;
+
+	(void)state;
+	assert_int_equal(extract_file(a, &opt, "src/Features.java", src, len, &out), 0);
+	check_list(&out, features, sizeof(features) / sizeof(features[0]));
+	check_texts(src, len, &out);
+
+	e = find_qname(&out, P);
+	assert_null(e->parent);
+	assert_string_equal(e->signature,
+			    "public abstract class Features<T extends Comparable<? super T>> extends "
+			    "Action implements java.io.Serializable, Cloneable");
+	assert_true(has_link(e, "extends", "org.apache.struts.action.Action"));
+	assert_true(has_link(e, "implements", "java.io.Serializable"));
+	assert_true(has_link(e, "implements", "java.lang.Cloneable"));
+	assert_non_null(strstr(e->metadata, "\"javadoc\":\"Features: the class comment.\""));
+	assert_non_null(strstr(e->metadata, "\"package\":\"com.acme.orders.web.action\""));
+	assert_non_null(strstr(e->metadata, "\"static java.util.Objects.requireNonNull\""));
+	assert_non_null(strstr(e->metadata, "\"@SuppressWarnings(\\\"unchecked\\\")\""));
+
+	e = find_qname(&out, P "#find(Map,String,int...)");
+	assert_string_equal(e->parent, P);
+	assert_string_equal(e->signature,
+			    "public <R> Map.Entry<String, R> find(final Map<String, List<R>> byKey, "
+			    "@Nullable String key, int... rest) throws java.io.IOException, "
+			    "IllegalStateException");
+	assert_non_null(strstr(e->metadata, "\"@RequestMapping(value = {\\\"/a\\\", \\\"/b\\\"}, method = "
+					    "RequestMethod.POST)\""));
+	assert_non_null(strstr(e->metadata, "\"return_type\":\"Map.Entry<String, R>\""));
+	assert_non_null(strstr(e->metadata, "{\"type\":\"Map<String, List<R>>\",\"name\":\"byKey\"}"));
+	assert_non_null(
+	    strstr(e->metadata, "\"throws\":[\"java.io.IOException\",\"IllegalStateException\"]"));
+
+	e = find_qname(&out, P "#Features()");
+	assert_non_null(strstr(e->metadata, "\"javadoc\":\"Builds it.\""));
+
+	e = find_qname(&out, P "#loadCount(java.sql.Connection,String)/sql[1]");
+	assert_string_equal(e->parent, P "#loadCount(java.sql.Connection,String)");
+	assert_true(has_link(e, "sql_in", P "#loadCount(java.sql.Connection,String)"));
+	assert_non_null(strstr(e->metadata, "SELECT COUNT(*) FROM table t WHERE t.active = ?"));
+
+	e = find_qname(&out, P ".Inner");
+	assert_true(has_link(e, "extends", P));
+	e = find_qname(&out, P "#index");
+	assert_string_equal(e->signature, "protected Map<String, List<Integer>> index");
+	free(src);
+	arena_free(a);
+}
+
+/* The same small class with LF, CRLF and CR line ends, and a BOM. */
+static void test_line_ends(void **state)
+{
+	static const char *const ends[] = {"\n", "\r\n", "\r"};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 6; k++) {
+		struct arena *a = arena_new();
+		struct entity_list out = {0};
+		struct buf b;
+		const char *nl = ends[k % 3];
+		const struct entity *e;
+
+		buf_init(&b, 0);
+		if (k >= 3)
+			buf_addstr(&b, "\xef\xbb\xbf");
+		buf_printf(&b, "package p;%s%s/** Doc. */%spublic class A {%s", nl, nl, nl, nl);
+		buf_printf(&b, "    int x;%s%s    void f() {%s        x++;%s    }%s}%s", nl, nl, nl, nl, nl,
+			   nl);
+		assert_int_equal(extract_file(a, &opt, "A.java", b.ptr, b.len, &out), 0);
+		assert_int_equal(out.count, 3);
+		e = find_qname(&out, "p.A");
+		assert_int_equal(e->start_line, 4);
+		assert_int_equal(e->end_line, 10);
+		e = find_qname(&out, "p.A#x");
+		assert_int_equal(e->start_line, 5);
+		e = find_qname(&out, "p.A#f()");
+		assert_int_equal(e->start_line, 7);
+		assert_int_equal(e->end_line, 9);
+		assert_int_equal(e->text_len, strlen("    void f() {") + strlen("        x++;") +
+						  strlen("    }") + 3 * strlen(nl));
+		check_texts(b.ptr, b.len, &out);
+		buf_release(&b);
+		arena_free(a);
+	}
+}
+
+/* Thousands of nested classes: bounded recursion, still the outer types. */
+static void test_deep_nesting(void **state)
+{
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, "class C%d { int f%d;\n", i, i);
+	for (i = 0; i < 5000; i++)
+		buf_addstr(&b, "}\n");
+	buf_addstr(&b, "class After { void g() { ((((((((((((((((((((((((( {{{{{{{{{{{{{{ } }\n");
+	assert_int_equal(extract_file(a, &opt, "Deep.java", b.ptr, b.len, &out), 0);
+	assert_string_equal(out.items[0].qualified_name, "C0");
+	assert_int_equal(out.items[0].end_line, 10000);
+	/* 33 levels of types with one field each; deeper ones are skipped. */
+	assert_int_equal(out.count, 2 * 33 + 2);
+	assert_string_equal(find_qname(&out, "After")->kind, "class");
+	check_texts(b.ptr, b.len, &out);
+	buf_release(&b);
+	arena_free(a);
+}
+
+static void test_unterminated(void **state)
+{
+	static const char *const inputs[] = {
+	    "class A { void f() { /* never closed\n }\n",
+	    "class A { String s = \"abc\n; void g() {} }",
+	    "class A { String t = \"\"\"\n  text block without end\n",
+	    "class A { char c = '\n",
+	    "class A<T extends Map<String, List<T>> { }",
+	    "@interface",
+	    "class",
+	    "class A extends",
+	    "enum E { A(, B",
+	    "record R(int x",
+	    "class A { \\u",
+	    "class A { void f(int... ) throws {",
+	    "}}}} class B {}",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct arena *a = arena_new();
+		struct entity_list out = {0};
+
+		assert_int_equal(extract_file(a, &opt, "U.java", inputs[i], strlen(inputs[i]), &out), 0);
+		assert_true(out.count >= 1);
+		check_texts(inputs[i], strlen(inputs[i]), &out);
+		arena_free(a);
+	}
+}
+
+/* 100,000 lines and a 1 MB line: linear, and every member found. */
+static void test_huge(void **state)
+{
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b, 0);
+	buf_addstr(&b, "class Big {\n");
+	for (i = 0; i < 33333; i++)
+		buf_printf(&b, "  int m%d(int a) {\n    return a + %d;\n  }\n", i, i);
+	buf_addstr(&b, "  String s = \"");
+	for (i = 0; i < 1 << 20; i++)
+		buf_add(&b, "{", 1);
+	buf_addstr(&b, "\";\n}\n");
+	assert_int_equal(extract_file(a, &opt, "Big.java", b.ptr, b.len, &out), 0);
+	assert_int_equal(out.count, 1 + 33333 + 1);
+	assert_int_equal(out.items[0].end_line, 100002);
+	assert_string_equal(out.items[out.count - 1].qualified_name, "Big#s");
+	buf_release(&b);
+	arena_free(a);
+}
+
+/* Not Java at all, or no type (package-info.java): line windows. */
+static void test_fallback(void **state)
+{
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	const char *info = "/** Docs. */\n@Deprecated\npackage com.acme;\n";
+
+	(void)state;
+	assert_int_equal(extract_file(a, &opt, "com/acme/package-info.java", info, strlen(info), &out), 0);
+	assert_int_equal(out.count, 1);
+	assert_string_equal(out.items[0].kind, "window");
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_features),	 cmocka_unit_test(test_line_ends),
+	    cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_unterminated),
+	    cmocka_unit_test(test_huge),	 cmocka_unit_test(test_fallback),
+	};
+
+	return cmocka_run_group_tests_name("extract_java", tests, NULL, NULL);
+}
