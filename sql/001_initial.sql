@@ -5,6 +5,19 @@
 -- (repository, path), one entity row per (file, ordinal), one chunk row per
 -- (job, seq).
 
+-- API keys: only a SHA-256 of each key is stored; key_id is the public
+-- part of the key ("dxp_<key_id>_<secret>"), used to find the row.
+CREATE TABLE api_keys (
+    id           bigserial PRIMARY KEY,
+    key_id       text NOT NULL UNIQUE,
+    name         text NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),
+    key_sha256   bytea NOT NULL CHECK (length(key_sha256) = 32),
+    scope        text NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz,
+    revoked_at   timestamptz
+);
+
 CREATE TABLE repositories (
     id              bigserial PRIMARY KEY,
     path            text NOT NULL UNIQUE CHECK (path LIKE '/%'),
@@ -56,6 +69,7 @@ CREATE TABLE jobs (
     -- planning is leased like chunks so that a dead planner is replaced
     planner               text,
     planner_lease_until   timestamptz,
+    api_key_id            bigint REFERENCES api_keys (id) ON DELETE SET NULL, -- who started it
     created_at            timestamptz NOT NULL DEFAULT now(),
     started_at            timestamptz,
     finished_at           timestamptz,

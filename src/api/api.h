@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "queue/redisq.h"
 #include "store/db.h"
+#include "store/keystore.h"
 
 struct conf;
 
@@ -20,7 +21,11 @@ struct api_ctx {
 	struct db *db; /* borrowed from the pool for the current request, or NULL */
 	struct redisq q;
 	int redis_connected;
+	struct key_principal who; /* the API key of the current request */
 };
+
+/* The http_server_config authorize hook (API keys and scopes). */
+int api_authorize(struct http_request *r, const struct http_route *route);
 
 /* Creates what all threads share (the database pool). Returns 0. */
 int api_init(const struct conf *cfg);
@@ -66,5 +71,6 @@ void api_jobs_cancel(struct http_request *r);
 void api_jobs_errors(struct http_request *r);
 void api_jobs_stream(struct http_request *r);
 void api_health(struct http_request *r);
+void api_livez(struct http_request *r);
 
 #endif

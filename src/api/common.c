@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "store/dbpool.h"
+#include "store/keystore.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/conf.h"
@@ -21,18 +22,20 @@
 /* Deep nesting is a denial-of-service vector, and no request needs it. */
 #define API_JSON_MAX_DEPTH 16
 
+/* The access column is the key scope a route needs (0: no key). */
 const struct http_route api_routes[] = {
-	{"POST", "/api/v1/indexing/start", api_jobs_start},
-	{"GET", "/api/v1/indexing/jobs", api_jobs_list},
-	{"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status},
-	{"GET", "/api/v1/indexing/jobs/{id}", api_jobs_status},
-	{"DELETE", "/api/v1/indexing/jobs/{id}", api_jobs_cancel},
-	{"POST", "/api/v1/indexing/jobs/{id}/pause", api_jobs_pause},
-	{"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume},
-	{"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel},
-	{"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors},
-	{"GET", "/api/v1/indexing/jobs/{id}/stream", api_jobs_stream},
-	{"GET", "/api/v1/indexing/health", api_health},
+	{"GET", "/api/v1/livez", api_livez, 0},
+	{"POST", "/api/v1/indexing/start", api_jobs_start, SCOPE_WRITE},
+	{"GET", "/api/v1/indexing/jobs", api_jobs_list, SCOPE_READ},
+	{"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status, SCOPE_READ},
+	{"GET", "/api/v1/indexing/jobs/{id}", api_jobs_status, SCOPE_READ},
+	{"DELETE", "/api/v1/indexing/jobs/{id}", api_jobs_cancel, SCOPE_WRITE},
+	{"POST", "/api/v1/indexing/jobs/{id}/pause", api_jobs_pause, SCOPE_WRITE},
+	{"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume, SCOPE_WRITE},
+	{"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel, SCOPE_WRITE},
+	{"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors, SCOPE_READ},
+	{"GET", "/api/v1/indexing/jobs/{id}/stream", api_jobs_stream, SCOPE_READ},
+	{"GET", "/api/v1/indexing/health", api_health, SCOPE_READ},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
@@ -214,4 +217,50 @@ int api_query_int(struct http_request *r, const char *name, int def, int min, in
 	}
 	*out = (int)n;
 	return 0;
+}
+
+/*
+ * The authorize hook: "Authorization: Bearer <key>" checked against the
+ * stored hashes (constant time), then the route's scope. 401 for a
+ * missing, malformed, unknown or revoked key; 403 for too small a scope.
+ */
+int api_authorize(struct http_request *r, const struct http_route *route)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+	const char *h = r->authorization;
+	struct db *db;
+	int rc;
+
+	memset(&ctx->who, 0, sizeof(ctx->who));
+	if (route->access == 0)
+		return 0;
+	if (strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+		http_respond_error(r, DX_E_UNAUTHORIZED,
+				   "an API key is required: send \"Authorization: Bearer <key>\" (docxp apikey create)");
+		return -1;
+	}
+	db = api_db(r);
+	if (!db)
+		return -1;
+	rc = keystore_verify(db, h + 7, &ctx->who);
+	if (rc == DX_E_UNAUTHORIZED) {
+		log_notice("rejected API key | req=%s", r->request_id);
+		http_respond_error(r, rc, "the API key is not valid (unknown, malformed or revoked)");
+		return -1;
+	}
+	if (rc) {
+		http_respond_error(r, rc, "could not check the API key");
+		return -1;
+	}
+	if ((int)ctx->who.scope < route->access) {
+		http_respond_error(r, DX_E_FORBIDDEN, "the API key's scope '%s' does not allow this; it needs '%s'",
+				   keystore_scope_name(ctx->who.scope), keystore_scope_name((enum key_scope)route->access));
+		return -1;
+	}
+	return 0;
+}
+
+void api_livez(struct http_request *r)
+{
+	http_respond_text(r, 200, "application/json", "{\"status\":\"alive\"}");
 }

@@ -17,7 +17,9 @@
 #include "client/cli.h"
 #include "client/progress.h"
 #include "store/db.h"
+#include "store/keystore.h"
 #include "store/migrate.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/conf.h"
 #include "util/status.h"
@@ -39,6 +41,85 @@ int cli_migrate(const struct conf *cfg)
 	       applied == 1 ? "" : "s");
 	db_close(&db);
 	return 0;
+}
+
+int cli_apikey(const struct conf *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'}, {"scope", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+	const char *name = NULL, *scope = "read", *sub = argc > 1 ? argv[1] : "", *json, *key;
+	struct arena *a = arena_new();
+	struct db db;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc - 1, argv + 1, "n:s:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': name = optarg; break;
+		case 's': scope = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
+		goto usage;
+	if (db_connect(&db, cfg->database_uri) != 0) {
+		fprintf(stderr, "docxp apikey: %s\n", db.errmsg);
+		db_close(&db);
+		arena_free(a);
+		return 69;
+	}
+	if (strcmp(sub, "create") == 0) {
+		if (!name || keystore_scope(scope) == SCOPE_NONE) {
+			db_close(&db);
+			goto usage;
+		}
+		rc = keystore_create(&db, a, name, keystore_scope(scope), &key);
+		if (rc == 0) {
+			/* The key itself on stdout, alone: scripts capture it. */
+			printf("%s\n", key);
+			fprintf(stderr, "created key '%s' with scope %s; it is shown only now, store it safely\n", name,
+				scope);
+		} else if (rc == DX_E_CONFLICT) {
+			fprintf(stderr, "docxp apikey: a key named '%s' exists already\n", name);
+		} else if (rc == DX_E_VALIDATION) {
+			fprintf(stderr, "docxp apikey: the name must be 1 to 100 characters\n");
+		} else {
+			fprintf(stderr, "docxp apikey: %s\n", db.errmsg);
+		}
+	} else if (strcmp(sub, "list") == 0) {
+		rc = keystore_list_json(&db, a, &json);
+		if (rc == 0) {
+			struct json_object *doc = json_tokener_parse(json);
+
+			printf("%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY));
+			json_object_put(doc);
+		} else {
+			fprintf(stderr, "docxp apikey: %s\n", db.errmsg);
+		}
+	} else {
+		const char *which = name ? name : (optind + 1 < argc ? argv[optind + 1] : NULL);
+
+		if (!which) {
+			db_close(&db);
+			goto usage;
+		}
+		rc = keystore_revoke(&db, which);
+		if (rc == 0)
+			printf("revoked %s\n", which);
+		else if (rc == DX_E_NOTFOUND)
+			fprintf(stderr, "docxp apikey: no key named '%s'\n", which);
+		else
+			fprintf(stderr, "docxp apikey: %s\n", db.errmsg);
+	}
+	db_close(&db);
+	arena_free(a);
+	return status_exit(rc);
+usage:
+	arena_free(a);
+	fprintf(stderr, "usage: docxp apikey create --name NAME [--scope read|write|admin]\n"
+			"       docxp apikey list\n"
+			"       docxp apikey revoke NAME|KEY_ID\n");
+	return 64;
 }
 
 /* Prints the API's error document (or raw text) for a failed call. */

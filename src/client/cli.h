@@ -11,6 +11,9 @@ struct conf;
 /* docxp migrate: applies missing schema migrations. */
 int cli_migrate(const struct conf *cfg);
 
+/* docxp apikey create --name N --scope S | list | revoke NAME (direct database access). */
+int cli_apikey(const struct conf *cfg, int argc, char **argv);
+
 /* docxp index PATH [--follow|--wait|--poll] [--type T] [--include G]... [--exclude G]...
  * (--wait is --follow; --poll follows by polling the status instead). */
 int cli_index(const char *url, int argc, char **argv);

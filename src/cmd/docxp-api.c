@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	scfg.thread_init = api_thread_init;
 	scfg.thread_fini = api_thread_fini;
 	scfg.thread_arg = &cfg;
+	scfg.authorize = api_authorize;
 	log_info("docxp-api starting | version=%s threads=%d", PACKAGE_VERSION, cfg.api_threads);
 	api_init(&cfg);
 	rc = http_server_run(&scfg);

@@ -19,6 +19,8 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  migrate                     apply database migrations (uses the configuration)\n"
+		"  apikey create --name N [--scope read|write|admin] | list | revoke NAME\n"
+		"                              manage API keys (uses the configuration)\n"
 		"  index PATH [--follow] [--type full|incremental] [--include GLOB]... [--exclude GLOB]...\n"
 		"                              start an indexing job; --follow (or --wait) shows live progress\n"
 		"  follow JOB_ID               live progress of a job (Server-Sent Events)\n"
@@ -72,6 +74,13 @@ int main(int argc, char **argv)
 		rc = startup_config("docxp", path, false, &cfg);
 		if (rc < 0)
 			rc = cli_migrate(&cfg);
+		conf_release(&cfg);
+		return rc;
+	}
+	if (strcmp(cmd, "apikey") == 0) {
+		rc = startup_config("docxp", path, false, &cfg);
+		if (rc < 0)
+			rc = cli_apikey(&cfg, argc - optind, argv + optind);
 		conf_release(&cfg);
 		return rc;
 	}

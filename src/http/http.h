@@ -75,6 +75,7 @@ struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler_fn handler;
+	int access; /* what the authorize hook requires (meaning is the caller's) */
 };
 
 struct http_server_config {
@@ -89,6 +90,10 @@ struct http_server_config {
 	void *(*thread_init)(void *arg);
 	void (*thread_fini)(void *ctx);
 	void *thread_arg;
+	/* Called after routing and before the body is read; returns 0 to go
+	 * on, or non-zero after sending an error (401, 403, ...). NULL: all
+	 * requests are allowed. */
+	int (*authorize)(struct http_request *r, const struct http_route *route);
 };
 
 /*

@@ -254,6 +254,12 @@ static void serve(struct server *srv, FCGX_Request *fr, struct arena *a, void *c
 		http_respond_error(&r, rc, "no such resource");
 		goto done;
 	}
+	/* Before the body: an unauthenticated client cannot make us read 1 MB. */
+	if (cfg->authorize && cfg->authorize(&r, route) != 0) {
+		if (!r.responded)
+			http_respond_error(&r, DX_E_FORBIDDEN, "forbidden");
+		goto done;
+	}
 	rc = read_body(&r, fr, srv->max_body, &why);
 	if (rc < 0) {
 		http_respond_error(&r, rc, "%s", why);

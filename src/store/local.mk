@@ -3,4 +3,5 @@ libdocxp_a_SOURCES += \
 	src/store/db.c src/store/db.h \
 	src/store/dbpool.c src/store/dbpool.h \
 	src/store/jobstore.c src/store/jobstore.h \
+	src/store/keystore.c src/store/keystore.h \
 	src/store/migrate.c src/store/migrate.h

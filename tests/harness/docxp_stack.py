@@ -306,6 +306,7 @@ class Stack:
         self.notifier = None
         self.pg_port = self.redis_port = self.http_port = None
         self.started = False
+        self.api_key = None      # admin key created after migrate
 
     # ---- paths and properties -------------------------------------------
 
@@ -410,6 +411,9 @@ class Stack:
         self._write_env()
         if self.with_docxp:
             self._run_checked([self.binary("docxp"), "-c", self.config, "migrate"], "docxp migrate")
+            # every API call needs a key: the harness holds an admin one
+            self.api_key = self.create_key("harness-admin", "admin")
+            self._write_env()
             self.start_api()
             for _ in range(self.nworkers):
                 self.add_worker()
@@ -660,6 +664,16 @@ http {
         """Names of workers that exited by themselves (crashed), not stopped by us."""
         return [n for n in self.worker_names if not self.worker_alive(n)]
 
+    def daemon_status(self, name):
+        """The last STATUS= a daemon sent over sd_notify ("processing chunk
+        ..." for a busy worker), or None."""
+        if not self.notifier:
+            return None
+        with self.notifier.cond:
+            msgs = list(self.notifier.messages.get(name, []))
+        st = [m[7:] for m in msgs if m.startswith("STATUS=")]
+        return st[-1] if st else None
+
     def pid(self, name):
         p = self.procs.get(name)
         return p.pid if p is not None else None
@@ -782,8 +796,20 @@ http {
                     f.write("%s = %s\n" % (k, v))
 
     def env_vars(self):
-        return {"DOCXP_URL": self.url, "DOCXP_PGURI": self.pguri,
-                "DOCXP_REDIS": self.redis_url, "DOCXP_CONFIG": self.config}
+        env = {"DOCXP_URL": self.url, "DOCXP_PGURI": self.pguri,
+               "DOCXP_REDIS": self.redis_url, "DOCXP_CONFIG": self.config}
+        if getattr(self, "api_key", None):
+            env["DOCXP_API_KEY"] = self.api_key
+        return env
+
+    def create_key(self, name, scope="read"):
+        """Creates an API key with `docxp apikey create`; returns the key."""
+        p = subprocess.run([self.binary("docxp"), "-c", self.config, "apikey", "create", "--name", name,
+                            "--scope", scope], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=60, env=self._daemon_env(), universal_newlines=True)
+        if p.returncode != 0:
+            raise StackError("docxp apikey create failed (exit %d): %s" % (p.returncode, p.stderr))
+        return p.stdout.strip()
 
     def _write_env(self):
         with open(self.path("docxp.env"), "w") as f:
@@ -807,11 +833,14 @@ http {
 
     # ---- client helpers ---------------------------------------------------
 
-    def http(self, method, path, body=None, headers=None, timeout=30):
+    def http(self, method, path, body=None, headers=None, timeout=30, auth=True):
         """One request through nginx.  body: dict/list (sent as JSON), str or
-        bytes.  Returns (status, headers with lower-case names, parsed JSON
-        or text)."""
+        bytes.  The harness's admin API key is sent unless auth=False or
+        headers has its own Authorization.  Returns (status, headers with
+        lower-case names, parsed JSON or text)."""
         hdrs = dict(headers or {})
+        if auth and getattr(self, "api_key", None) and "Authorization" not in hdrs:
+            hdrs["Authorization"] = "Bearer " + self.api_key
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             hdrs.setdefault("Content-Type", "application/json")
@@ -853,6 +882,8 @@ http {
         """Runs the docxp CLI with DOCXP_URL set; returns CompletedProcess (text)."""
         e = self._daemon_env()
         e["DOCXP_URL"] = self.url
+        if getattr(self, "api_key", None):
+            e["DOCXP_API_KEY"] = self.api_key
         e.update(env or {})
         return subprocess.run([self.binary("docxp")] + list(args), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout, env=e,

@@ -47,7 +47,7 @@ class SSE:
 
     def __init__(self, stack, job_id, last_id=None, timeout=30):
         self.conn = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=timeout)
-        headers = {"Accept": "text/event-stream"}
+        headers = {"Accept": "text/event-stream", "Authorization": "Bearer " + stack.api_key}
         if last_id is not None:
             headers["Last-Event-ID"] = last_id
         self.conn.request("GET", "/api/v1/indexing/jobs/%s/stream" % job_id, headers=headers)

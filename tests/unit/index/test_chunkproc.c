@@ -72,18 +72,38 @@ static void test_text_file(void **state)
 {
 	struct arena *a = arena_new();
 	struct file_result r;
+	const char *text = "first line\n\nthird line\nlast line\n";
 	const char *java = "package a;\n\npublic class A {\n}\n";
 
 	(void)state;
+	put("notes.txt", text, strlen(text));
+	chunkproc_file(a, &xopt, root, "notes.txt", 1000, NULL, &r);
+	assert_int_equal(r.outcome, FILE_PROCESSED);
+	assert_string_equal(r.language, "text");
+	assert_int_equal(r.size, (int64_t)strlen(text));
+	assert_int_equal(r.lines, 4);
+	assert_int_equal(strlen(r.sha256), 64);
+	assert_int_equal(r.entities.count, 1);
+	assert_string_equal(r.entities.items[0].text, text);
+
+	/* Java goes through its own extractor: the class is an entity. */
 	put("A.java", java, strlen(java));
 	chunkproc_file(a, &xopt, root, "A.java", 1000, NULL, &r);
 	assert_int_equal(r.outcome, FILE_PROCESSED);
 	assert_string_equal(r.language, "java");
-	assert_int_equal(r.size, (int64_t)strlen(java));
-	assert_int_equal(r.lines, 4);
-	assert_int_equal(strlen(r.sha256), 64);
-	assert_int_equal(r.entities.count, 1);
-	assert_string_equal(r.entities.items[0].text, java);
+	assert_true(r.entities.count >= 1);
+	assert_string_equal(r.entities.items[0].kind, "class");
+	assert_string_equal(r.entities.items[0].qualified_name, "a.A");
+
+	/* The same content as indexed before: unchanged, not extracted. */
+	{
+		char sha[65];
+
+		strcpy(sha, r.sha256);
+		chunkproc_file(a, &xopt, root, "A.java", 1000, sha, &r);
+		assert_int_equal(r.outcome, FILE_UNCHANGED);
+		assert_int_equal(r.entities.count, 0);
+	}
 	arena_free(a);
 }
 
