@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/alloc.h"
 #include "util/conf.h"
@@ -106,6 +107,14 @@ static const struct conf_key conf_keys[] = {
      "Bedrock Runtime base URL; empty = https://bedrock-runtime.REGION.amazonaws.com"},
     {"log", "level", CONF_STR, OFF(log_level), "info", 0, 0, "debug|info|notice|warning|error", false, NULL,
      "lowest priority logged"},
+    {"search", "memory_budget_mb", CONF_INT, OFF(search_memory_budget_mb), "2048", 16, 1048576, NULL, false,
+     NULL, "memory docxp-api may hold vectors in (about 1 GiB per million 1024-dimension vectors)"},
+    {"search", "target_p50_ms", CONF_INT, OFF(search_target_p50_ms), "10", 1, 600000, NULL, false,
+     "TARGET_SEARCH_LATENCY_P50_MS", "median search latency /api/v1/search/health compares against"},
+    {"search", "target_p95_ms", CONF_INT, OFF(search_target_p95_ms), "30", 1, 600000, NULL, false,
+     "TARGET_SEARCH_LATENCY_P95_MS", "95th percentile search latency /api/v1/search/health compares against"},
+    {"search", "keyword_candidates", CONF_INT, OFF(search_keyword_candidates), "300", 10, 100000, NULL, false,
+     NULL, "candidates per index the keyword leg ranks (caps the cost of common words)"},
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -292,6 +301,35 @@ static int conf_read_file(struct conf *cfg, FILE *f, const char *path)
 	return 0;
 }
 
+/* True when a libpq URI or key=value string carries a password. */
+static bool conf_uri_has_password(const char *uri)
+{
+	const char *at = strchr(uri, '@'), *scheme = strstr(uri, "://");
+
+	if (strstr(uri, "password="))
+		return true;
+	/* postgresql://user:secret@host */
+	return scheme && at && memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) != NULL;
+}
+
+/*
+ * A configuration file that holds secrets must not be readable by every
+ * local user: refuse it rather than leak a password.
+ */
+static int conf_check_permissions(struct conf *cfg, FILE *f, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) != 0 || !(st.st_mode & S_IROTH))
+		return 0;
+	if ((cfg->redis_password && *cfg->redis_password) || conf_uri_has_password(cfg->database_uri)) {
+		snprintf(cfg->errmsg, sizeof(cfg->errmsg),
+			 "%s holds secrets (a password) and is readable by every user; chmod o-r %s", path, path);
+		return DX_E_CONFIG;
+	}
+	return 0;
+}
+
 static int conf_read_env(struct conf *cfg)
 {
 	char name[128], where[160];
@@ -347,6 +385,8 @@ int conf_load(struct conf *cfg, const char *path)
 	} else {
 		cfg->path = xstrdup(file);
 		rc = conf_read_file(cfg, f, file);
+		if (rc == 0)
+			rc = conf_check_permissions(cfg, f, file);
 		fclose(f);
 		if (rc)
 			return rc;

@@ -8,7 +8,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_index_examples.py \
 	tests/integration/test_worker_equivalence.py \
 	tests/integration/test_cli.py \
-	tests/integration/test_stream.py
+	tests/integration/test_stream.py \
+	tests/integration/test_auth.py
 
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/local.mk \

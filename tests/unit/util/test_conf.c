@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -151,12 +152,35 @@ static void test_dump_hides_secrets(void **state)
 	unlink(p);
 }
 
+static void test_secret_permissions(void **state)
+{
+	struct conf cfg;
+	char *p = write_tmp("[database]\nuri = postgresql://u:pw@h/db\n");
+
+	(void)state;
+	chmod(p, 0644);
+	assert_int_equal(conf_load(&cfg, p), DX_E_CONFIG);
+	assert_non_null(strstr(cfg.errmsg, "readable by every user"));
+	conf_release(&cfg);
+	chmod(p, 0640);
+	assert_int_equal(conf_load(&cfg, p), 0);
+	conf_release(&cfg);
+	unlink(p);
+	/* no secret: world-readable is fine */
+	p = write_tmp("[database]\nuri = postgresql://u@h/db\n");
+	chmod(p, 0644);
+	assert_int_equal(conf_load(&cfg, p), 0);
+	conf_release(&cfg);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_file_values),
 	    cmocka_unit_test(test_errors),	cmocka_unit_test(test_missing_explicit_file),
 	    cmocka_unit_test(test_environment), cmocka_unit_test(test_dump_hides_secrets),
+	    cmocka_unit_test(test_secret_permissions),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
