@@ -10,7 +10,8 @@ DOCXP_PACKAGES="build-essential autoconf automake pkg-config
  libfcgi-dev libpq-dev libhiredis-dev libcurl4-openssl-dev libjson-c-dev
  libssl-dev libsystemd-dev libcmocka-dev zlib1g-dev
  redis-server nginx postgresql postgresql-contrib postgresql-15-rum
- git python3 curl ca-certificates"
+ git python3 python3-botocore curl ca-certificates
+ systemd debhelper fakeroot lintian rpm rpmlint elfutils debugedit"
 
 docxp_log() { printf '== %s\n' "$*" >&2; }
 

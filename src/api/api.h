@@ -8,6 +8,7 @@
 #define DOCXP_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "queue/redisq.h"
@@ -30,6 +31,12 @@ int api_authorize(struct http_request *r, const struct http_route *route);
 /* Creates what all threads share (the database pool). Returns 0. */
 int api_init(const struct conf *cfg);
 void api_fini(void);
+
+/* The configured embedding provider (shared; NULL when it could not be
+ * set up). Providers are used by one thread at a time: callers that embed
+ * must lock (see search). */
+struct embed_provider;
+const struct embed_provider *api_provider(void);
 
 /* The route table served by docxp-api. */
 extern const struct http_route api_routes[];
@@ -72,5 +79,25 @@ void api_jobs_errors(struct http_request *r);
 void api_jobs_stream(struct http_request *r);
 void api_health(struct http_request *r);
 void api_livez(struct http_request *r);
+void api_metrics_prometheus(struct http_request *r);
+void api_metrics_json(struct http_request *r);
+
+/* The http_server_config "after" hook: request counters and latency. */
+void api_after_request(struct http_request *r, const struct http_route *route, int64_t usec);
+
+/* Adds one observation of a latency histogram (e.g. search by mode). */
+void api_observe(const char *name, const char *labels, double seconds);
+
+/* Event streams open on this instance. */
+int api_streams_open(void);
+
+/* Search (search.c). api_search_init creates what all threads share (the
+ * in-memory vector index, the embedding providers); api_init calls it. */
+void api_search_init(const struct conf *cfg);
+void api_search_fini(void);
+void api_search_hybrid(struct http_request *r);
+void api_search_get(struct http_request *r);
+void api_search_health(struct http_request *r);
+void api_entities_get(struct http_request *r);
 
 #endif

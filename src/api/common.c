@@ -4,6 +4,10 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +15,13 @@
 #include <json-c/json.h>
 
 #include "api/api.h"
+#include "embed/embed.h"
 #include "store/dbpool.h"
 #include "store/keystore.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/conf.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -24,33 +30,58 @@
 
 /* The access column is the key scope a route needs (0: no key). */
 const struct http_route api_routes[] = {
-	{"GET", "/api/v1/livez", api_livez, 0},
-	{"POST", "/api/v1/indexing/start", api_jobs_start, SCOPE_WRITE},
-	{"GET", "/api/v1/indexing/jobs", api_jobs_list, SCOPE_READ},
-	{"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status, SCOPE_READ},
-	{"GET", "/api/v1/indexing/jobs/{id}", api_jobs_status, SCOPE_READ},
-	{"DELETE", "/api/v1/indexing/jobs/{id}", api_jobs_cancel, SCOPE_WRITE},
-	{"POST", "/api/v1/indexing/jobs/{id}/pause", api_jobs_pause, SCOPE_WRITE},
-	{"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume, SCOPE_WRITE},
-	{"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel, SCOPE_WRITE},
-	{"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors, SCOPE_READ},
-	{"GET", "/api/v1/indexing/jobs/{id}/stream", api_jobs_stream, SCOPE_READ},
-	{"GET", "/api/v1/indexing/health", api_health, SCOPE_READ},
+    {"GET", "/api/v1/livez", api_livez, 0},
+    {"POST", "/api/v1/indexing/start", api_jobs_start, SCOPE_WRITE},
+    {"GET", "/api/v1/indexing/jobs", api_jobs_list, SCOPE_READ},
+    {"GET", "/api/v1/indexing/jobs/{id}/status", api_jobs_status, SCOPE_READ},
+    {"GET", "/api/v1/indexing/jobs/{id}", api_jobs_status, SCOPE_READ},
+    {"DELETE", "/api/v1/indexing/jobs/{id}", api_jobs_cancel, SCOPE_WRITE},
+    {"POST", "/api/v1/indexing/jobs/{id}/pause", api_jobs_pause, SCOPE_WRITE},
+    {"POST", "/api/v1/indexing/jobs/{id}/resume", api_jobs_resume, SCOPE_WRITE},
+    {"POST", "/api/v1/indexing/jobs/{id}/cancel", api_jobs_cancel, SCOPE_WRITE},
+    {"GET", "/api/v1/indexing/jobs/{id}/errors", api_jobs_errors, SCOPE_READ},
+    {"GET", "/api/v1/indexing/jobs/{id}/stream", api_jobs_stream, SCOPE_READ},
+    {"GET", "/api/v1/indexing/health", api_health, SCOPE_READ},
+    {"GET", "/api/v1/indexing/metrics", api_metrics_json, SCOPE_ADMIN},
+    /* Prometheus scrapes without a key; the shipped nginx config allows
+     * only loopback (add your Prometheus server there). */
+    {"GET", "/metrics", api_metrics_prometheus, 0},
+    /* search is a read, even when its query comes as a POST body */
+    {"POST", "/api/v1/search/hybrid", api_search_hybrid, SCOPE_READ},
+    {"GET", "/api/v1/search", api_search_get, SCOPE_READ},
+    {"GET", "/api/v1/search/health", api_search_health, SCOPE_READ},
+    {"GET", "/api/v1/entities/{id}", api_entities_get, SCOPE_READ},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
 static struct dbpool *api_pool;
+static struct embed_provider *api_embedder;
 
 int api_init(const struct conf *cfg)
 {
+	char why[256];
+
 	api_pool = dbpool_new(cfg->database_uri, cfg->database_pool_size);
+	/* For health: what the provider knows, without a (paid) call. */
+	api_embedder = embed_provider_new(cfg, why, sizeof(why));
+	if (!api_embedder)
+		log_warn("no embedding provider: %s", why);
+	api_search_init(cfg);
 	return 0;
 }
 
 void api_fini(void)
 {
+	api_search_fini();
 	dbpool_free(api_pool);
 	api_pool = NULL;
+	embed_provider_free(api_embedder);
+	api_embedder = NULL;
+}
+
+const struct embed_provider *api_provider(void)
+{
+	return api_embedder;
 }
 
 void *api_thread_init(void *cfg)
@@ -94,7 +125,12 @@ struct db *api_db_quiet(struct http_request *r, char *errmsg, size_t errlen)
 	if (ctx->db)
 		return ctx->db;
 	/* A few seconds of queueing beats failing a burst of requests. */
-	ctx->db = dbpool_acquire(api_pool, 5000, errmsg, errlen);
+	{
+		char dummy[8];
+
+		ctx->db =
+		    dbpool_acquire(api_pool, 5000, errmsg ? errmsg : dummy, errmsg ? errlen : sizeof(dummy));
+	}
 	if (ctx->db)
 		arena_on_cleanup(r->arena, api_db_cleanup, ctx);
 	return ctx->db;
@@ -211,12 +247,67 @@ int api_query_int(struct http_request *r, const char *name, int def, int min, in
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (!*v || *end || errno || n < min || n > max) {
-		http_respond_error(r, DX_E_BADREQUEST, "query parameter %s must be an integer from %d to %d", name,
-				   min, max);
+		http_respond_error(r, DX_E_BADREQUEST, "query parameter %s must be an integer from %d to %d",
+				   name, min, max);
 		return -1;
 	}
 	*out = (int)n;
 	return 0;
+}
+
+/*
+ * Keys verified recently, by the SHA-256 of the key: used only when
+ * PostgreSQL cannot be asked, so that health and status stay reachable
+ * for monitoring during a database outage (revocation stays immediate
+ * while the database is up).
+ */
+#define KEY_CACHE_SLOTS	  64
+#define KEY_CACHE_SECONDS 600
+
+static struct {
+	uint8_t hash[DIGEST_SHA256_LEN];
+	struct key_principal who;
+	time_t at;
+} key_cache[KEY_CACHE_SLOTS];
+static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void key_cache_put(const char *key, const struct key_principal *who)
+{
+	uint8_t h[DIGEST_SHA256_LEN];
+	size_t i, victim = 0;
+
+	digest_sha256(key, strlen(key), h);
+	pthread_mutex_lock(&key_cache_lock);
+	for (i = 0; i < KEY_CACHE_SLOTS; i++) {
+		if (memcmp(key_cache[i].hash, h, sizeof(h)) == 0) {
+			victim = i;
+			break;
+		}
+		if (key_cache[i].at < key_cache[victim].at)
+			victim = i;
+	}
+	memcpy(key_cache[victim].hash, h, sizeof(h));
+	key_cache[victim].who = *who;
+	key_cache[victim].at = time(NULL);
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
+static int key_cache_get(const char *key, struct key_principal *who)
+{
+	uint8_t h[DIGEST_SHA256_LEN];
+	size_t i;
+	int found = 0;
+
+	digest_sha256(key, strlen(key), h);
+	pthread_mutex_lock(&key_cache_lock);
+	for (i = 0; i < KEY_CACHE_SLOTS && !found; i++)
+		if (key_cache[i].at && time(NULL) - key_cache[i].at < KEY_CACHE_SECONDS &&
+		    CRYPTO_memcmp(key_cache[i].hash, h, sizeof(h)) == 0) {
+			*who = key_cache[i].who;
+			found = 1;
+		}
+	pthread_mutex_unlock(&key_cache_lock);
+	return found;
 }
 
 /*
@@ -235,26 +326,34 @@ int api_authorize(struct http_request *r, const struct http_route *route)
 	if (route->access == 0)
 		return 0;
 	if (strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
-		http_respond_error(r, DX_E_UNAUTHORIZED,
-				   "an API key is required: send \"Authorization: Bearer <key>\" (docxp apikey create)");
+		http_respond_error(
+		    r, DX_E_UNAUTHORIZED,
+		    "an API key is required: send \"Authorization: Bearer <key>\" (docxp apikey create)");
 		return -1;
 	}
-	db = api_db(r);
-	if (!db)
-		return -1;
-	rc = keystore_verify(db, h + 7, &ctx->who);
+	{
+		char why[256];
+
+		db = api_db_quiet(r, why, sizeof(why));
+	}
+	rc = db ? keystore_verify(db, h + 7, &ctx->who) : DX_E_DB;
+	if (rc == 0)
+		key_cache_put(h + 7, &ctx->who);
+	else if (rc == DX_E_DB && key_cache_get(h + 7, &ctx->who))
+		rc = 0;
 	if (rc == DX_E_UNAUTHORIZED) {
 		log_notice("rejected API key | req=%s", r->request_id);
 		http_respond_error(r, rc, "the API key is not valid (unknown, malformed or revoked)");
 		return -1;
 	}
 	if (rc) {
-		http_respond_error(r, rc, "could not check the API key");
+		http_respond_error(r, rc, "could not check the API key (database unavailable)");
 		return -1;
 	}
 	if ((int)ctx->who.scope < route->access) {
-		http_respond_error(r, DX_E_FORBIDDEN, "the API key's scope '%s' does not allow this; it needs '%s'",
-				   keystore_scope_name(ctx->who.scope), keystore_scope_name((enum key_scope)route->access));
+		http_respond_error(
+		    r, DX_E_FORBIDDEN, "the API key's scope '%s' does not allow this; it needs '%s'",
+		    keystore_scope_name(ctx->who.scope), keystore_scope_name((enum key_scope)route->access));
 		return -1;
 	}
 	return 0;

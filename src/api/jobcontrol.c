@@ -53,7 +53,8 @@ static void control_reply(struct http_request *r, struct db *db, const char *id,
 	{
 		struct redisq *q = api_redis_quiet(r);
 
-		if (q && events_state(q, id, status, NULL, strcmp(status, "cancelled") == 0 ? json : NULL) != 0)
+		if (q &&
+		    events_state(q, id, status, NULL, strcmp(status, "cancelled") == 0 ? json : NULL) != 0)
 			log_warn("could not publish state event: %s | job=%s", q->errmsg, id);
 	}
 	http_respond_text(r, 200, "application/json", json);
@@ -93,7 +94,8 @@ void api_jobs_resume(struct http_request *r)
 		/* PostgreSQL already says what is to be done; if Redis fails
 		 * here, reconcile enqueues it within a few minutes. */
 		q = api_redis_quiet(r);
-		if (!q || (plan ? redisq_enqueue(q, REDISQ_PLAN, id, 0) : redisq_enqueue_chunks(q, id, chunks, (int)n)))
+		if (!q || (plan ? redisq_enqueue(q, REDISQ_PLAN, id, 0)
+				: redisq_enqueue_chunks(q, id, chunks, (int)n)))
 			log_warn("could not enqueue resumed work, reconcile will | job=%s", id);
 	}
 	control_reply(r, db, id, "resume", rc, status);
@@ -130,7 +132,8 @@ void api_jobs_errors(struct http_request *r)
 		http_respond_error(r, DX_E_BADREQUEST, "kind must be failed, skipped or all");
 		return;
 	}
-	if (api_query_int(r, "limit", 50, 1, 500, &limit) || api_query_int(r, "offset", 0, 0, 10000000, &offset))
+	if (api_query_int(r, "limit", 50, 1, 500, &limit) ||
+	    api_query_int(r, "offset", 0, 0, 10000000, &offset))
 		return;
 	db = api_db(r);
 	if (!db)

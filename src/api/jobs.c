@@ -21,11 +21,12 @@
 #include "util/status.h"
 
 #define API_MAX_PATTERNS 1000
-#define API_MAX_PATH 4096
+#define API_MAX_PATH	 4096
 
 /* Validates an optional array of glob strings; sends 422 and returns -1 on
  * error, else 0 with the array's JSON text ("[]" when absent). */
-static int jobs_patterns(struct http_request *r, struct json_object *body, const char *field, const char **out)
+static int jobs_patterns(struct http_request *r, struct json_object *body, const char *field,
+			 const char **out)
 {
 	struct json_object *arr;
 	size_t i, n;
@@ -53,8 +54,8 @@ static int jobs_patterns(struct http_request *r, struct json_object *body, const
 		}
 		why = glob_validate(json_object_get_string(p));
 		if (why) {
-			http_respond_error(r, DX_E_VALIDATION, "%s[%zu] is not an acceptable pattern: %s", field, i,
-					   why);
+			http_respond_error(r, DX_E_VALIDATION, "%s[%zu] is not an acceptable pattern: %s",
+					   field, i, why);
 			return -1;
 		}
 	}
@@ -63,8 +64,8 @@ static int jobs_patterns(struct http_request *r, struct json_object *body, const
 }
 
 /* Reads an optional integer field of limits in [min, max]. */
-static int jobs_limit(struct http_request *r, struct json_object *limits, const char *field, long min, long max,
-		      long *value)
+static int jobs_limit(struct http_request *r, struct json_object *limits, const char *field, long min,
+		      long max, long *value)
 {
 	struct json_object *v;
 
@@ -113,8 +114,8 @@ static int jobs_inside_roots(const char *roots, const char *real)
 
 void api_jobs_start(struct http_request *r)
 {
-	static const char *const known[] = {"repository_path", "job_type", "file_patterns", "exclude_patterns",
-					    "limits"};
+	static const char *const known[] = {"repository_path", "job_type", "file_patterns",
+					    "exclude_patterns", "limits"};
 	struct api_ctx *ctx = r->thread_ctx;
 	const struct conf *cfg = ctx->cfg;
 	struct json_object *body, *v, *limits = NULL;
@@ -155,7 +156,8 @@ void api_jobs_start(struct http_request *r)
 	}
 	path = json_object_get_string(v);
 	if (strlen(path) == 0 || strlen(path) > API_MAX_PATH || path[0] != '/') {
-		http_respond_error(r, DX_E_VALIDATION, "repository_path must be an absolute path of at most %d bytes",
+		http_respond_error(r, DX_E_VALIDATION,
+				   "repository_path must be an absolute path of at most %d bytes",
 				   API_MAX_PATH);
 		return;
 	}
@@ -164,7 +166,8 @@ void api_jobs_start(struct http_request *r)
 		if (!json_object_is_type(v, json_type_string) ||
 		    (strcmp(json_object_get_string(v), "full") != 0 &&
 		     strcmp(json_object_get_string(v), "incremental") != 0)) {
-			http_respond_error(r, DX_E_VALIDATION, "job_type must be \"full\" or \"incremental\"");
+			http_respond_error(r, DX_E_VALIDATION,
+					   "job_type must be \"full\" or \"incremental\"");
 			return;
 		}
 		req.job_type = json_object_get_string(v);
@@ -172,7 +175,8 @@ void api_jobs_start(struct http_request *r)
 	if (jobs_patterns(r, body, "file_patterns", &req.file_patterns) ||
 	    jobs_patterns(r, body, "exclude_patterns", &req.exclude_patterns))
 		return;
-	if (json_object_object_get_ex(body, "limits", &limits) && !json_object_is_type(limits, json_type_null)) {
+	if (json_object_object_get_ex(body, "limits", &limits) &&
+	    !json_object_is_type(limits, json_type_null)) {
 		if (!json_object_is_type(limits, json_type_object)) {
 			http_respond_error(r, DX_E_VALIDATION, "limits must be an object");
 			return;
@@ -193,8 +197,9 @@ void api_jobs_start(struct http_request *r)
 			return;
 	}
 	if (!realpath(path, real)) {
-		http_respond_error(r, DX_E_VALIDATION, "repository_path %s: %s", errno == ENOENT ? "does not exist"
-			: "cannot be resolved", errno == ENOENT ? "no such directory" : strerror(errno));
+		http_respond_error(r, DX_E_VALIDATION, "repository_path %s: %s",
+				   errno == ENOENT ? "does not exist" : "cannot be resolved",
+				   errno == ENOENT ? "no such directory" : strerror(errno));
 		return;
 	}
 	if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -202,8 +207,9 @@ void api_jobs_start(struct http_request *r)
 		return;
 	}
 	if (!jobs_inside_roots(cfg->repository_roots, real)) {
-		http_respond_error(r, DX_E_FORBIDDEN,
-				   "repository_path is outside the configured repository roots (indexing.repository_roots)");
+		http_respond_error(
+		    r, DX_E_FORBIDDEN,
+		    "repository_path is outside the configured repository roots (indexing.repository_roots)");
 		return;
 	}
 	req.repository_path = real;
@@ -218,10 +224,11 @@ void api_jobs_start(struct http_request *r)
 		return;
 	rc = jobstore_create(db, r->arena, &req, &job_id);
 	if (rc == DX_E_CONFLICT) {
-		http_respond_error(r, rc,
-				   "a job for %s is already active; wait for it, or pause or cancel it first (GET "
-				   "/api/v1/indexing/jobs?repository=...)",
-				   real);
+		http_respond_error(
+		    r, rc,
+		    "a job for %s is already active; wait for it, or pause or cancel it first (GET "
+		    "/api/v1/indexing/jobs?repository=...)",
+		    real);
 		return;
 	}
 	if (rc) {
@@ -236,16 +243,19 @@ void api_jobs_start(struct http_request *r)
 		events_state(q, job_id, "pending", NULL, NULL);
 	if (!q || redisq_enqueue(q, REDISQ_PLAN, job_id, 0) != 0)
 		log_warn("could not enqueue plan, reconcile will | job=%s", job_id);
-	log_info("job created | job=%s repository=%s type=%s req=%s", job_id, real, req.job_type, r->request_id);
+	log_info("job created | job=%s repository=%s type=%s req=%s", job_id, real, req.job_type,
+		 r->request_id);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "job_id", json_object_new_string(job_id));
 	json_object_object_add(reply, "status", json_object_new_string("pending"));
 	json_object_object_add(reply, "repository_path", json_object_new_string(real));
 	json_object_object_add(reply, "job_type", json_object_new_string(req.job_type));
-	json_object_object_add(reply, "status_url",
-			       json_object_new_string(arena_printf(r->arena, "/api/v1/indexing/jobs/%s/status", job_id)));
-	json_object_object_add(reply, "stream_url",
-			       json_object_new_string(arena_printf(r->arena, "/api/v1/indexing/jobs/%s/stream", job_id)));
+	json_object_object_add(
+	    reply, "status_url",
+	    json_object_new_string(arena_printf(r->arena, "/api/v1/indexing/jobs/%s/status", job_id)));
+	json_object_object_add(
+	    reply, "stream_url",
+	    json_object_new_string(arena_printf(r->arena, "/api/v1/indexing/jobs/%s/stream", job_id)));
 	http_respond_json(r, 202, reply);
 	json_object_put(reply);
 }
@@ -286,12 +296,14 @@ void api_jobs_list(struct http_request *r)
 	if (!status)
 		status = http_query_param(r, "status");
 	if (status && !jobstore_status_valid(status)) {
-		http_respond_error(r, DX_E_BADREQUEST,
-				   "status_filter must be one of pending, planning, running, paused, completed,"
-				   " completed_with_errors, failed, cancelled");
+		http_respond_error(
+		    r, DX_E_BADREQUEST,
+		    "status_filter must be one of pending, planning, running, paused, completed,"
+		    " completed_with_errors, failed, cancelled");
 		return;
 	}
-	if (api_query_int(r, "limit", 20, 1, 100, &limit) || api_query_int(r, "offset", 0, 0, 1000000, &offset))
+	if (api_query_int(r, "limit", 20, 1, 100, &limit) ||
+	    api_query_int(r, "offset", 0, 0, 1000000, &offset))
 		return;
 	db = api_db(r);
 	if (!db)

@@ -4,4 +4,6 @@ libdocxp_a_SOURCES += \
 	src/api/health.c \
 	src/api/jobcontrol.c \
 	src/api/jobs.c \
+	src/api/metrics.c \
 	src/api/stream.c
+libdocxp_a_SOURCES += src/api/search.c

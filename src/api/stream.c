@@ -37,6 +37,11 @@
 
 static atomic_int stream_count;
 
+int api_streams_open(void)
+{
+	return atomic_load(&stream_count);
+}
+
 static int stream_terminal(const char *status)
 {
 	return strcmp(status, "completed") == 0 || strcmp(status, "completed_with_errors") == 0 ||
@@ -49,7 +54,8 @@ static const char *stream_doc_status(struct http_request *r, const char *json, c
 	struct json_object *doc = json_tokener_parse(json), *st;
 
 	snprintf(out, outlen, "%s",
-		 doc && json_object_object_get_ex(doc, "status", &st) ? json_object_get_string(st) : "unknown");
+		 doc && json_object_object_get_ex(doc, "status", &st) ? json_object_get_string(st)
+								      : "unknown");
 	json_object_put(doc);
 	(void)r;
 	return out;
@@ -103,9 +109,10 @@ void api_jobs_stream(struct http_request *r)
 		return;
 	if (atomic_fetch_add(&stream_count, 1) >= cfg->api_max_streams) {
 		atomic_fetch_sub(&stream_count, 1);
-		http_respond_error(r, DX_E_UNAVAILABLE,
-				   "too many open event streams (api.max_streams = %d); retry later or poll %s",
-				   cfg->api_max_streams, "/api/v1/indexing/jobs/{id}/status");
+		http_respond_error(
+		    r, DX_E_UNAVAILABLE,
+		    "too many open event streams (api.max_streams = %d); retry later or poll %s",
+		    cfg->api_max_streams, "/api/v1/indexing/jobs/{id}/status");
 		return;
 	}
 	/* The log position first, then the snapshot: an event between the
@@ -135,7 +142,8 @@ void api_jobs_stream(struct http_request *r)
 	while (!done && !http_server_stopping()) {
 		/* A job that has ended gets what is left of its log without
 		 * waiting, then "done". */
-		n = events_read(q, id, last, stream_terminal(status) ? 0 : cfg->api_sse_heartbeat_seconds * 1000, ev,
+		n = events_read(q, id, last,
+				stream_terminal(status) ? 0 : cfg->api_sse_heartbeat_seconds * 1000, ev,
 				STREAM_BATCH);
 		if (n < 0) {
 			log_warn("event log unavailable: %s | req=%s job=%s", q->errmsg, r->request_id, id);

@@ -97,8 +97,8 @@ int apiclient_request(struct apiclient *c, const char *method, const char *path,
 
 /* SSE parsing state (the text/event-stream format). */
 struct sse_parser {
-	struct buf line;  /* current line, bounded */
-	struct buf data;  /* data lines of the current event */
+	struct buf line; /* current line, bounded */
+	struct buf data; /* data lines of the current event */
 	char event[64];
 	char id[128];
 	char *last_id;
@@ -115,7 +115,8 @@ static void sse_dispatch(struct sse_parser *p)
 	if (p->data.len > 0 || p->event[0]) {
 		if (p->id[0])
 			snprintf(p->last_id, p->last_id_len, "%s", p->id);
-		if (!p->stopped && p->fn(p->id, p->event[0] ? p->event : "message", buf_str(&p->data), p->arg))
+		if (!p->stopped &&
+		    p->fn(p->id, p->event[0] ? p->event : "message", buf_str(&p->data), p->arg))
 			p->stopped = 1;
 	}
 	buf_reset(&p->data);

@@ -45,8 +45,9 @@ int cli_migrate(const struct conf *cfg)
 
 int cli_apikey(const struct conf *cfg, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"name", required_argument, NULL, 'n'}, {"scope", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+					     {"scope", required_argument, NULL, 's'},
+					     {NULL, 0, NULL, 0}};
 	const char *name = NULL, *scope = "read", *sub = argc > 1 ? argv[1] : "", *json, *key;
 	struct arena *a = arena_new();
 	struct db db;
@@ -77,8 +78,9 @@ int cli_apikey(const struct conf *cfg, int argc, char **argv)
 		if (rc == 0) {
 			/* The key itself on stdout, alone: scripts capture it. */
 			printf("%s\n", key);
-			fprintf(stderr, "created key '%s' with scope %s; it is shown only now, store it safely\n", name,
-				scope);
+			fprintf(stderr,
+				"created key '%s' with scope %s; it is shown only now, store it safely\n",
+				name, scope);
 		} else if (rc == DX_E_CONFLICT) {
 			fprintf(stderr, "docxp apikey: a key named '%s' exists already\n", name);
 		} else if (rc == DX_E_VALIDATION) {
@@ -127,7 +129,8 @@ static int cli_report_error(const char *what, long status, const struct buf *bod
 {
 	struct json_object *doc = json_tokener_parse(buf_str(body)), *err, *msg;
 
-	if (doc && json_object_object_get_ex(doc, "error", &err) && json_object_object_get_ex(err, "message", &msg))
+	if (doc && json_object_object_get_ex(doc, "error", &err) &&
+	    json_object_object_get_ex(err, "message", &msg))
 		fprintf(stderr, "docxp %s: HTTP %ld: %s\n", what, status, json_object_get_string(msg));
 	else
 		fprintf(stderr, "docxp %s: HTTP %ld: %.300s\n", what, status, buf_str(body));
@@ -164,9 +167,11 @@ static long cli_long(struct json_object *o, const char *k)
 static int cli_summary(const char *job_id, struct json_object *job)
 {
 	struct json_object *st;
-	const char *status = json_object_object_get_ex(job, "status", &st) ? json_object_get_string(st) : "unknown";
+	const char *status =
+	    json_object_object_get_ex(job, "status", &st) ? json_object_get_string(st) : "unknown";
 
-	printf("job %s %s: %ld files (%ld processed, %ld skipped, %ld failed, %ld removed), %ld entities, %ld chunks\n",
+	printf("job %s %s: %ld files (%ld processed, %ld skipped, %ld failed, %ld removed), %ld entities, "
+	       "%ld chunks\n",
 	       job_id, status, cli_long(job, "total_files"), cli_long(job, "files_processed"),
 	       cli_long(job, "files_skipped"), cli_long(job, "files_failed"), cli_long(job, "files_removed"),
 	       cli_long(job, "entities"), cli_long(job, "chunks_total"));
@@ -243,10 +248,12 @@ static int follow_event(const char *id, const char *event, const char *data, voi
 			      json_object_object_get_ex(doc, "message", &v) ? json_object_get_string(v) : "");
 	} else if (!strcmp(event, "stalled")) {
 		progress_note(&f->p, "stalled: %s",
-			      json_object_object_get_ex(doc, "message", &v) ? json_object_get_string(v) : data);
+			      json_object_object_get_ex(doc, "message", &v) ? json_object_get_string(v)
+									    : data);
 	} else if (!strcmp(event, "state")) {
 		if (json_object_object_get_ex(doc, "status", &v) && f->last)
-			json_object_object_add(f->last, "status", json_object_new_string(json_object_get_string(v)));
+			json_object_object_add(f->last, "status",
+					       json_object_new_string(json_object_get_string(v)));
 		if (f->last)
 			progress_update(&f->p, f->last);
 	}
@@ -348,14 +355,17 @@ int cli_index(const char *url, int argc, char **argv)
 		case 'i': json_object_array_add(inc, json_object_new_string(optarg)); break;
 		case 'x': json_object_array_add(exc, json_object_new_string(optarg)); break;
 		default:
-			fprintf(stderr, "usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]... "
-					"[--exclude GLOB]...\n");
+			fprintf(
+			    stderr,
+			    "usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]... "
+			    "[--exclude GLOB]...\n");
 			rc = 64;
 			goto out;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]...\n");
+		fprintf(stderr,
+			"usage: docxp index PATH [--wait] [--type full|incremental] [--include GLOB]...\n");
 		rc = 64;
 		goto out;
 	}
@@ -376,7 +386,8 @@ int cli_index(const char *url, int argc, char **argv)
 		rc = 78;
 		goto out;
 	}
-	rc = apiclient_request(&c, "POST", "/api/v1/indexing/start", json_object_to_json_string(req), &status, &body);
+	rc = apiclient_request(&c, "POST", "/api/v1/indexing/start", json_object_to_json_string(req), &status,
+			       &body);
 	if (rc) {
 		fprintf(stderr, "docxp index: %s\n", c.errmsg);
 		rc = 69;
@@ -432,7 +443,8 @@ static int cli_get_print(const char *url, const char *what, const char *path)
 	} else {
 		struct json_object *doc = json_tokener_parse(buf_str(&body));
 
-		printf("%s\n", doc ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY) : buf_str(&body));
+		printf("%s\n",
+		       doc ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY) : buf_str(&body));
 		json_object_put(doc);
 	}
 	apiclient_release(&c);
@@ -442,8 +454,9 @@ static int cli_get_print(const char *url, const char *what, const char *path)
 
 int cli_jobs(const char *url, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"status", required_argument, NULL, 's'}, {"limit", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"status", required_argument, NULL, 's'},
+					     {"limit", required_argument, NULL, 'l'},
+					     {NULL, 0, NULL, 0}};
 	const char *status = NULL;
 	int limit = 20, opt;
 	char path[256];
@@ -461,8 +474,8 @@ int cli_jobs(const char *url, int argc, char **argv)
 		fprintf(stderr, "docxp jobs: bad status '%s'\n", status);
 		return 64;
 	}
-	snprintf(path, sizeof(path), "/api/v1/indexing/jobs?limit=%d%s%s", limit, status ? "&status_filter=" : "",
-		 status ? status : "");
+	snprintf(path, sizeof(path), "/api/v1/indexing/jobs?limit=%d%s%s", limit,
+		 status ? "&status_filter=" : "", status ? status : "");
 	return cli_get_print(url, "jobs", path);
 }
 
@@ -470,10 +483,125 @@ int cli_status(const char *url, int argc, char **argv)
 {
 	char path[256];
 
-	if (argc != 2 || strlen(argv[1]) > 64 || strspn(argv[1], "0123456789abcdefABCDEF-") != strlen(argv[1])) {
+	if (argc != 2 || strlen(argv[1]) > 64 ||
+	    strspn(argv[1], "0123456789abcdefABCDEF-") != strlen(argv[1])) {
 		fprintf(stderr, "usage: docxp status JOB_ID\n");
 		return 64;
 	}
 	snprintf(path, sizeof(path), "/api/v1/indexing/jobs/%s/status", argv[1]);
 	return cli_get_print(url, "status", path);
+}
+
+/* GETs the health document; NULL after printing why. */
+static struct json_object *cli_fetch_health(const char *url, const char *what, long *status)
+{
+	struct apiclient c;
+	struct json_object *doc = NULL;
+	struct buf body;
+
+	buf_init(&body, 0);
+	if (apiclient_init(&c, url, getenv("DOCXP_API_KEY")) != 0) {
+		fprintf(stderr, "docxp %s: %s\n", what, c.errmsg);
+		buf_release(&body);
+		return NULL;
+	}
+	if (apiclient_request(&c, "GET", "/api/v1/indexing/health", NULL, status, &body) != 0)
+		fprintf(stderr, "docxp %s: %s\n", what, c.errmsg);
+	else if (*status != 200 && *status != 503)
+		cli_report_error(what, *status, &body);
+	else
+		doc = json_tokener_parse(buf_str(&body));
+	apiclient_release(&c);
+	buf_release(&body);
+	return doc;
+}
+
+/* "ok" green, "degraded" yellow, anything else red; plain when not a tty. */
+static const char *cli_paint(const char *status, char *out, size_t outlen)
+{
+	const char *colour = !strcmp(status, "ok") ? "32" : !strcmp(status, "degraded") ? "33" : "31";
+
+	if (isatty(fileno(stdout)))
+		snprintf(out, outlen, "\033[%sm%-9s\033[0m", colour, status);
+	else
+		snprintf(out, outlen, "%-9s", status);
+	return out;
+}
+
+int cli_health(const char *url, int argc, char **argv)
+{
+	struct json_object *doc, *services, *st, *err;
+	char painted[32];
+	long status = 0;
+
+	(void)argc;
+	(void)argv;
+	doc = cli_fetch_health(url, "health", &status);
+	if (!doc)
+		return 69;
+	json_object_object_get_ex(doc, "status", &st);
+	printf("docxp %s\n", cli_paint(json_object_get_string(st), painted, sizeof(painted)));
+	if (json_object_object_get_ex(doc, "services", &services)) {
+		json_object_object_foreach(services, name, comp)
+		{
+			struct json_object *cs;
+			const char *cst =
+			    json_object_object_get_ex(comp, "status", &cs) ? json_object_get_string(cs) : "?";
+
+			printf("  %-12s %s", name, cli_paint(cst, painted, sizeof(painted)));
+			if (json_object_object_get_ex(comp, "latency_ms", &cs))
+				printf(" %7.2f ms", json_object_get_double(cs));
+			if (json_object_object_get_ex(comp, "error", &err))
+				printf("  %s", json_object_get_string(err));
+			printf("\n");
+		}
+	}
+	if (json_object_object_get_ex(doc, "cache_statistics", &st))
+		printf("  cache        hit rate %.1f %%, %ld tokens saved\n",
+		       100.0 * json_object_get_double(json_object_object_get(st, "hit_rate")),
+		       (long)json_object_get_int64(json_object_object_get(st, "tokens_saved")));
+	json_object_put(doc);
+	return status == 200 ? 0 : 69;
+}
+
+int cli_workers(const char *url, int argc, char **argv)
+{
+	struct json_object *doc, *services, *workers, *list;
+	long status = 0;
+	size_t i, n;
+
+	(void)argc;
+	(void)argv;
+	doc = cli_fetch_health(url, "workers", &status);
+	if (!doc)
+		return 69;
+	if (!json_object_object_get_ex(doc, "services", &services) ||
+	    !json_object_object_get_ex(services, "workers", &workers) ||
+	    !json_object_object_get_ex(workers, "workers", &list)) {
+		printf("no worker information (Redis down?)\n");
+		json_object_put(doc);
+		return 69;
+	}
+	n = json_object_array_length(list);
+	printf("%-32s %-20s %-38s %s\n", "WORKER", "STATUS", "JOB", "LAST HEARTBEAT");
+	for (i = 0; i < n; i++) {
+		struct json_object *w = json_object_array_get_idx(list, i), *v;
+		long long ts =
+		    json_object_object_get_ex(w, "ts", &v) ? (long long)json_object_get_int64(v) : 0;
+		const char *job = json_object_object_get_ex(w, "job", &v) ? json_object_get_string(v) : "";
+
+		struct timespec now;
+		double ago;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		ago = ts ? ((double)now.tv_sec * 1000 + (double)now.tv_nsec / 1e6 - (double)ts) / 1000.0 : 0;
+		printf("%-32s %-20s %-38s %.1f s ago\n",
+		       json_object_object_get_ex(w, "name", &v) ? json_object_get_string(v) : "?",
+		       json_object_object_get_ex(w, "status", &v) ? json_object_get_string(v) : "?",
+		       *job ? job : "-", ago > 0 ? ago : 0);
+	}
+	if (n == 0)
+		printf("(no live workers: start docxp-worker, e.g. systemctl start docxp-workers.target)\n");
+	json_object_put(doc);
+	return n ? 0 : 69;
 }

@@ -24,7 +24,16 @@ int cli_jobs(const char *url, int argc, char **argv);
 /* docxp follow JOB_ID: live progress from the job's event stream. */
 int cli_follow_job(const char *url, int argc, char **argv);
 
+/* docxp health / docxp workers: the health document for a terminal. */
+int cli_health(const char *url, int argc, char **argv);
+int cli_workers(const char *url, int argc, char **argv);
+
 /* docxp status JOB_ID */
 int cli_status(const char *url, int argc, char **argv);
+
+/* docxp search QUERY [--mode M] [--repository R] [--language L] [--kind K]
+ * [--path P] [--glob G] [--limit N] [--snippets] [--json] (searchcli.c):
+ * "path:line: kind name  (score)" per hit; exit 1 when nothing matched. */
+int cli_search(const char *url, int argc, char **argv);
 
 #endif

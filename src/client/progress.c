@@ -31,8 +31,9 @@ static const char *job_str(struct json_object *job, const char *key)
 {
 	struct json_object *v;
 
-	return json_object_object_get_ex(job, key, &v) && json_object_get_string(v) ? json_object_get_string(v)
-										     : "";
+	return json_object_object_get_ex(job, key, &v) && json_object_get_string(v)
+		   ? json_object_get_string(v)
+		   : "";
 }
 
 void progress_init(struct progress *p, FILE *out)
@@ -47,7 +48,8 @@ void progress_init(struct progress *p, FILE *out)
 void progress_update(struct progress *p, struct json_object *job)
 {
 	long total = job_long(job, "total_files");
-	long done = job_long(job, "files_processed") + job_long(job, "files_skipped") + job_long(job, "files_failed");
+	long done =
+	    job_long(job, "files_processed") + job_long(job, "files_skipped") + job_long(job, "files_failed");
 	long failed = job_long(job, "files_failed");
 	const char *status = job_str(job, "status");
 	double now = mono_now(), rate = 0, pct = total > 0 ? 100.0 * (double)done / (double)total : 0;

@@ -11,9 +11,9 @@ struct json_object;
 
 struct progress {
 	FILE *out;
-	bool tty;	     /* redraw one line with \r, else print a line on change */
-	double started;	     /* monotonic seconds when following began */
-	double last_print;   /* for throttling non-tty output */
+	bool tty;	   /* redraw one line with \r, else print a line on change */
+	double started;	   /* monotonic seconds when following began */
+	double last_print; /* for throttling non-tty output */
 	long last_done;
 	/* recent samples for the rate: done files at time t */
 	double sample_t[8];

@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	scfg.thread_fini = api_thread_fini;
 	scfg.thread_arg = &cfg;
 	scfg.authorize = api_authorize;
+	scfg.after = api_after_request;
+	scfg.slow_request_ms = cfg.api_slow_request_ms;
 	log_info("docxp-api starting | version=%s threads=%d", PACKAGE_VERSION, cfg.api_threads);
 	api_init(&cfg);
 	rc = http_server_run(&scfg);

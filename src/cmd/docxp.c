@@ -1,5 +1,5 @@
 /*
- * docxp - administration tool: migrate, index, jobs, status.
+ * docxp - administration tool: migrate, index, jobs, status, search.
  */
 #include "config.h"
 
@@ -14,34 +14,38 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: docxp [-c CONFIG] [--url URL] COMMAND [ARGS]\n"
-		"\n"
-		"commands:\n"
-		"  migrate                     apply database migrations (uses the configuration)\n"
-		"  apikey create --name N [--scope read|write|admin] | list | revoke NAME\n"
-		"                              manage API keys (uses the configuration)\n"
-		"  index PATH [--follow] [--type full|incremental] [--include GLOB]... [--exclude GLOB]...\n"
-		"                              start an indexing job; --follow (or --wait) shows live progress\n"
-		"  follow JOB_ID               live progress of a job (Server-Sent Events)\n"
-		"  jobs [--status S] [--limit N]  list jobs, newest first\n"
-		"  status JOB_ID               print a job's status document\n"
-		"\n"
-		"options:\n"
-		"  -c, --config PATH   configuration file (default " CONF_DEFAULT_PATH ")\n"
-		"      --url URL       API base URL (default $DOCXP_URL, else http://127.0.0.1)\n"
-		"      --check-config  validate the configuration, print it and exit\n"
-		"environment: DOCXP_URL, DOCXP_API_KEY\n");
+	fprintf(
+	    out,
+	    "usage: docxp [-c CONFIG] [--url URL] COMMAND [ARGS]\n"
+	    "\n"
+	    "commands:\n"
+	    "  migrate                     apply database migrations (uses the configuration)\n"
+	    "  apikey create --name N [--scope read|write|admin] | list | revoke NAME\n"
+	    "                              manage API keys (uses the configuration)\n"
+	    "  index PATH [--follow] [--type full|incremental] [--include GLOB]... [--exclude GLOB]...\n"
+	    "                              start an indexing job; --follow (or --wait) shows live progress\n"
+	    "  follow JOB_ID               live progress of a job (Server-Sent Events)\n"
+	    "  jobs [--status S] [--limit N]  list jobs, newest first\n"
+	    "  status JOB_ID               print a job's status document\n"
+	    "  health                      components of the deployment and their state\n"
+	    "  workers                     live workers and what each is doing\n"
+	    "  search QUERY [--mode hybrid|keyword|semantic] [--repository R] [--language L] [--kind K]\n"
+	    "         [--path PREFIX] [--glob G] [--limit N] [--snippets]\n"
+	    "                              search the index; prints path:line: kind name  (score)\n"
+	    "\n"
+	    "options:\n"
+	    "  -c, --config PATH   configuration file (default " CONF_DEFAULT_PATH ")\n"
+	    "      --url URL       API base URL (default $DOCXP_URL, else http://127.0.0.1)\n"
+	    "      --check-config  validate the configuration, print it and exit\n"
+	    "environment: DOCXP_URL, DOCXP_API_KEY\n");
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"url", required_argument, NULL, 'u'},
-					     {"check-config", no_argument, NULL, 'C'},
-					     {"help", no_argument, NULL, 'h'},
-					     {"version", no_argument, NULL, 'V'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"url", required_argument, NULL, 'u'},
+	    {"check-config", no_argument, NULL, 'C'}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
 	const char *path = NULL, *url = getenv("DOCXP_URL"), *cmd;
 	bool check = false;
 	struct conf cfg;
@@ -88,10 +92,16 @@ int main(int argc, char **argv)
 		return cli_index(url, argc - optind, argv + optind);
 	if (strcmp(cmd, "jobs") == 0)
 		return cli_jobs(url, argc - optind, argv + optind);
+	if (strcmp(cmd, "health") == 0)
+		return cli_health(url, argc - optind, argv + optind);
+	if (strcmp(cmd, "workers") == 0)
+		return cli_workers(url, argc - optind, argv + optind);
 	if (strcmp(cmd, "follow") == 0)
 		return cli_follow_job(url, argc - optind, argv + optind);
 	if (strcmp(cmd, "status") == 0)
 		return cli_status(url, argc - optind, argv + optind);
+	if (strcmp(cmd, "search") == 0)
+		return cli_search(url, argc - optind, argv + optind);
 	fprintf(stderr, "docxp: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 64;

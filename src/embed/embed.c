@@ -31,12 +31,3 @@ int embed_estimate_tokens(const char *text)
 
 	return (int)((n + 3) / 4);
 }
-
-/* Until src/aws/bedrock.c provides the Bedrock provider (remove this stub
- * then). */
-struct embed_provider *embed_bedrock_new(const struct conf *cfg, char *errmsg, size_t errlen)
-{
-	(void)cfg;
-	snprintf(errmsg, errlen, "the bedrock provider is not built into this version");
-	return NULL;
-}

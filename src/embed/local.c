@@ -22,13 +22,14 @@
 #include "util/alloc.h"
 #include "util/status.h"
 
-#define LOCAL_MODEL "docxp-hash-v1"
+#define LOCAL_MODEL    "docxp-hash-v1"
 #define LOCAL_MAX_WORD 64
 /* Words that say nothing about what code does. */
 static const char *const local_stopwords[] = {
-	"public", "private", "protected", "static", "final", "void", "return", "new", "this", "null",
-	"true", "false", "if", "else", "for", "while", "int", "the", "a", "an", "of", "to", "and", "or",
-	"is", "in", "import", "package", "class", "string", "var", "let", "const", "function", "throws",
+    "public",  "private", "protected", "static", "final", "void",  "return",   "new",	 "this",
+    "null",    "true",	  "false",     "if",	 "else",  "for",   "while",    "int",	 "the",
+    "a",       "an",	  "of",	       "to",	 "and",	  "or",	   "is",       "in",	 "import",
+    "package", "class",	  "string",    "var",	 "let",	  "const", "function", "throws",
 };
 
 struct local_term {

@@ -11,14 +11,35 @@
 #include "extract/extract_int.h"
 #include "util/arena.h"
 
-struct entity *entkit_entity(const struct srcmap *m, struct arena *a, struct entity_list *out, const char *kind,
-			     int first, int last)
+struct entity *entkit_entity(const struct srcmap *m, struct arena *a, struct entity_list *out,
+			     const char *kind, int first, int last)
 {
 	struct entity *e = extract_push(a, out);
+	int n = m->nlines > 0 ? m->nlines : 1;
 
 	e->kind = kind;
-	srcmap_set_text(m, a, e, first, last);
+	e->start_line = first < 1 ? 1 : first > n ? n : first;
+	e->end_line = last < e->start_line ? e->start_line : last > n ? n : last;
+	e->text = "";
 	return e;
+}
+
+bool entkit_finish(const struct srcmap *m, struct arena *a, struct entity_list *out, size_t first)
+{
+	size_t i, total = 0, budget = m->len * ENTKIT_TEXT_FACTOR + ENTKIT_TEXT_SLACK;
+
+	for (i = first; i < out->count; i++) {
+		const struct entity *e = &out->items[i];
+
+		total += entkit_line_end(m, e->end_line) - entkit_line_start(m, e->start_line);
+		if (total > budget) {
+			out->count = first;
+			return false;
+		}
+	}
+	for (i = first; i < out->count; i++)
+		srcmap_set_text(m, a, &out->items[i], out->items[i].start_line, out->items[i].end_line);
+	return true;
 }
 
 size_t entkit_line_start(const struct srcmap *m, int line)
@@ -117,7 +138,7 @@ const char *qnset_unique(struct qnset *s, struct arena *a, const char *qn)
 	return u;
 }
 
-static size_t utf8_cut(const char *s, size_t n, size_t cap)
+size_t entkit_cut(const char *s, size_t n, size_t cap)
 {
 	if (n <= cap)
 		return n;
@@ -129,7 +150,7 @@ static size_t utf8_cut(const char *s, size_t n, size_t cap)
 
 char *entkit_strndup_cap(struct arena *a, const char *s, size_t n, size_t cap)
 {
-	return arena_strndup(a, s, utf8_cut(s, n, cap));
+	return arena_strndup(a, s, entkit_cut(s, n, cap));
 }
 
 char *entkit_collapse(struct arena *a, const char *s, size_t n, size_t cap)
@@ -138,7 +159,7 @@ char *entkit_collapse(struct arena *a, const char *s, size_t n, size_t cap)
 	size_t i, k = 0;
 	bool space = false;
 
-	n = utf8_cut(s, n, cap * 4 < cap ? cap : cap * 4);
+	n = entkit_cut(s, n, cap * 4 < cap ? cap : cap * 4);
 	out = arena_alloc(a, (n < cap ? n : cap) + 1);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -155,20 +176,24 @@ char *entkit_collapse(struct arena *a, const char *s, size_t n, size_t cap)
 		}
 		out[k++] = (char)c;
 	}
-	/* Never end inside a UTF-8 sequence. */
-	if (k > 0 && ((unsigned char)out[k - 1] & 0x80)) {
-		size_t j = k - 1, need;
-		unsigned char lead;
-
-		while (j > 0 && ((unsigned char)out[j] & 0xc0) == 0x80)
-			j--;
-		lead = (unsigned char)out[j];
-		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-		if (k - j < need)
-			k = j;
-	}
+	k = entkit_complete(out, k);
 	out[k] = '\0';
 	return out;
+}
+
+size_t entkit_complete(const char *s, size_t k)
+{
+	size_t j, need;
+	unsigned char lead;
+
+	if (k == 0 || !((unsigned char)s[k - 1] & 0x80))
+		return k;
+	j = k - 1;
+	while (j > 0 && k - j < 4 && ((unsigned char)s[j] & 0xc0) == 0x80)
+		j--;
+	lead = (unsigned char)s[j];
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return k - j < need ? j : k;
 }
 
 size_t entkit_put_utf8(char *out, unsigned long cp)

@@ -15,11 +15,24 @@
 struct arena;
 
 /* Appends an entity of kind (static string) covering lines first..last of
- * m, its text the exact bytes of those lines. */
-struct entity *entkit_entity(const struct srcmap *m, struct arena *a, struct entity_list *out, const char *kind,
-			     int first, int last);
+ * m; its text is set by entkit_finish once all ranges are final. */
+struct entity *entkit_entity(const struct srcmap *m, struct arena *a, struct entity_list *out,
+			     const char *kind, int first, int last);
 
 /* Byte offset where line begins / just after its line end (clamped). */
+/*
+ * Sets the texts of the entities out->items[first..] to the exact bytes of
+ * their lines (entkit_entity leaves them empty). Entities overlap (a
+ * method's lines are also its class's, and a 1 MB minified line may hold
+ * thousands of functions), so the sum of their texts is bounded by
+ * ENTKIT_TEXT_FACTOR times the file plus ENTKIT_TEXT_SLACK: beyond that the
+ * entities are dropped and false is returned (the caller falls back to
+ * windows). True when the texts are set.
+ */
+#define ENTKIT_TEXT_FACTOR 16
+#define ENTKIT_TEXT_SLACK  (16u << 20)
+bool entkit_finish(const struct srcmap *m, struct arena *a, struct entity_list *out, size_t first);
+
 size_t entkit_line_start(const struct srcmap *m, int line);
 size_t entkit_line_end(const struct srcmap *m, int line);
 
@@ -36,6 +49,12 @@ const char *qnset_unique(struct qnset *s, struct arena *a, const char *qn);
 
 /* True when qn was recorded. */
 bool qnset_has(const struct qnset *s, const char *qn);
+
+/* How many of the n bytes of s fit in cap without cutting a character. */
+size_t entkit_cut(const char *s, size_t n, size_t cap);
+
+/* k, or less so that s[0..k) does not end inside a UTF-8 sequence. */
+size_t entkit_complete(const char *s, size_t k);
 
 /* Copies at most cap bytes of s[0..n), cut at a UTF-8 character boundary. */
 char *entkit_strndup_cap(struct arena *a, const char *s, size_t n, size_t cap);

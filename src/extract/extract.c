@@ -256,17 +256,23 @@ static const struct {
 	const char *language;
 	extract_fn fn;
 } extract_table[] = {
-	{"java", extract_java},	      {"jsp", extract_jsp},	      {"xml", extract_xml},
-	{"sql", extract_sql},	      {"properties", extract_properties}, {"javascript", extract_script},
-	{"typescript", extract_script}, {"python", extract_script},
+    {"java", extract_java},
+    {"jsp", extract_jsp},
+    {"xml", extract_xml},
+    {"sql", extract_sql},
+    {"properties", extract_properties},
+    {"javascript", extract_script},
+    {"typescript", extract_script},
+    {"python", extract_script},
 };
 
 /* Cuts text into pieces of at most EXTRACT_EMBED_MAX bytes, each headed by
  * the entity's identity, never splitting a UTF-8 sequence. */
 static void extract_embed_texts(struct arena *a, struct entity *e)
 {
-	char *header = arena_printf(a, "%s %s\n%s%s", e->kind, e->qualified_name ? e->qualified_name : e->name,
-				    e->signature ? e->signature : "", e->signature ? "\n" : "");
+	char *header =
+	    arena_printf(a, "%s %s\n%s%s", e->kind, e->qualified_name ? e->qualified_name : e->name,
+			 e->signature ? e->signature : "", e->signature ? "\n" : "");
 	size_t hlen = strlen(header), room, off = 0, n = 0, cap;
 	const char **texts;
 
@@ -285,7 +291,8 @@ static void extract_embed_texts(struct arena *a, struct entity *e)
 		size_t take = e->text_len - off > room ? room : e->text_len - off;
 		char *t;
 
-		while (take > 0 && off + take < e->text_len && ((unsigned char)e->text[off + take] & 0xc0) == 0x80)
+		while (take > 0 && off + take < e->text_len &&
+		       ((unsigned char)e->text[off + take] & 0xc0) == 0x80)
 			take--;
 		t = arena_alloc(a, hlen + take + 1);
 		memcpy(t, header, hlen);

@@ -17,8 +17,8 @@
 
 struct arena;
 
-typedef int (*extract_fn)(struct arena *a, const struct extract_options *opt, const char *path, const char *buf,
-			  size_t len, struct entity_list *out);
+typedef int (*extract_fn)(struct arena *a, const struct extract_options *opt, const char *path,
+			  const char *buf, size_t len, struct entity_list *out);
 
 /* Appends one zeroed entity to out and returns it. */
 struct entity *extract_push(struct arena *a, struct entity_list *out);

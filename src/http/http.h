@@ -94,6 +94,11 @@ struct http_server_config {
 	 * on, or non-zero after sending an error (401, 403, ...). NULL: all
 	 * requests are allowed. */
 	int (*authorize)(struct http_request *r, const struct http_route *route);
+	/* Called after every request with its route (NULL when none matched),
+	 * final status and duration; for metrics. May be NULL. */
+	void (*after)(struct http_request *r, const struct http_route *route, int64_t usec);
+	/* Requests slower than this are logged at notice level (0: never). */
+	int slow_request_ms;
 };
 
 /*

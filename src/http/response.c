@@ -136,10 +136,11 @@ void http_respond_text(struct http_request *r, int status, const char *content_t
 			 strlen(text));
 }
 
-static void http_respond_error_v(struct http_request *r, int rc, const char *headers, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+static void http_respond_error_v(struct http_request *r, int rc, const char *headers, const char *fmt,
+				 va_list ap) __attribute__((format(printf, 4, 0)));
 
-static void http_respond_error_v(struct http_request *r, int rc, const char *headers, const char *fmt, va_list ap)
+static void http_respond_error_v(struct http_request *r, int rc, const char *headers, const char *fmt,
+				 va_list ap)
 {
 	struct json_object *root, *err;
 	char msg[1024];

@@ -220,7 +220,7 @@ static void serve(struct server *srv, FCGX_Request *fr, struct arena *a, void *c
 {
 	const struct http_server_config *cfg = srv->cfg;
 	struct http_request r;
-	const struct http_route *route;
+	const struct http_route *route = NULL;
 	const char *why = NULL, *allow;
 	int64_t start = now_us();
 	int rc;
@@ -268,9 +268,19 @@ static void serve(struct server *srv, FCGX_Request *fr, struct arena *a, void *c
 	route->handler(&r);
 	if (!r.responded)
 		http_respond_error(&r, DX_E_INTERNAL, "handler sent no response");
-done:
-	log_info("request | req=%s method=%.16s path=%.256s status=%d us=%" PRId64, r.request_id, r.method,
-		 r.path, r.status, now_us() - start);
+done : {
+	int64_t us = now_us() - start;
+
+	/* Streams are slow by design: only short requests are "slow". */
+	if (cfg->slow_request_ms > 0 && us / 1000 >= cfg->slow_request_ms && !strstr(r.path, "/stream"))
+		log_notice("slow request | req=%s method=%.16s path=%.256s status=%d duration_ms=%" PRId64,
+			   r.request_id, r.method, r.path, r.status, us / 1000);
+	else
+		log_info("request | req=%s method=%.16s path=%.256s status=%d duration_ms=%.3f", r.request_id,
+			 r.method, r.path, r.status, (double)us / 1000.0);
+	if (cfg->after)
+		cfg->after(&r, route, us);
+}
 }
 
 /* Waits until fd is readable or the server stops; false when stopping. */

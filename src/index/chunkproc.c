@@ -60,8 +60,8 @@ int chunkproc_valid_utf8(const unsigned char *s, size_t len)
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
 		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
 		i += n + 1;
 	}
@@ -91,7 +91,8 @@ static char *latin1_to_utf8(struct arena *a, const unsigned char *s, size_t len,
 	return out;
 }
 
-static void set_outcome(struct file_result *out, enum file_outcome outcome, const char *reason, const char *msg)
+static void set_outcome(struct file_result *out, enum file_outcome outcome, const char *reason,
+			const char *msg)
 {
 	out->outcome = outcome;
 	out->reason = reason;
@@ -126,7 +127,8 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 	/* The tree may have changed since planning: check again that the
 	 * file (after symlinks) is still inside the repository. */
 	if (!realpath(full, real)) {
-		set_outcome(out, FILE_FAILED, "read_error", arena_printf(a, "could not resolve path: %s", strerror(errno)));
+		set_outcome(out, FILE_FAILED, "read_error",
+			    arena_printf(a, "could not resolve path: %s", strerror(errno)));
 		return;
 	}
 	if (!path_inside(root, real)) {
@@ -135,7 +137,8 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 	}
 	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		set_outcome(out, FILE_FAILED, "read_error", arena_printf(a, "could not open file: %s", strerror(errno)));
+		set_outcome(out, FILE_FAILED, "read_error",
+			    arena_printf(a, "could not open file: %s", strerror(errno)));
 		return;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -16,7 +16,7 @@
 
 enum discover_skip {
 	DISCOVER_TAKE = 0,
-	DISCOVER_SKIP_TOO_LARGE,	/* size over max_file_bytes */
+	DISCOVER_SKIP_TOO_LARGE,       /* size over max_file_bytes */
 	DISCOVER_SKIP_SYMLINK_OUTSIDE, /* symlink resolving outside the root */
 	DISCOVER_SKIP_SYMLINK_LOOP,    /* dangling or looping symlink */
 	DISCOVER_SKIP_NOT_REGULAR,     /* fifo, socket, device */
@@ -40,8 +40,8 @@ struct discover_result {
 struct discover_options {
 	const char *const *include; /* NULL-terminated globs, NULL or empty = everything */
 	const char *const *exclude; /* NULL-terminated globs, may be NULL */
-	int64_t max_file_bytes; /* larger files are TOO_LARGE (<= 0 = no limit) */
-	size_t max_files; /* refuse repositories with more candidates (0 = no limit) */
+	int64_t max_file_bytes;	    /* larger files are TOO_LARGE (<= 0 = no limit) */
+	size_t max_files;	    /* refuse repositories with more candidates (0 = no limit) */
 };
 
 /* Walks root (an absolute, real path). Returns 0, or a negative status

@@ -7,13 +7,23 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "embed/embed.h"
 #include "index/embedstage.h"
 #include "queue/embcache.h"
+#include "queue/metrics.h"
 #include "queue/redisq.h"
 #include "util/arena.h"
 #include "util/log.h"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 const char *embedstage_model_name(struct arena *a, const struct embed_provider *p)
 {
@@ -40,7 +50,8 @@ struct embed_item {
 };
 
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, int ttl_seconds,
-		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg, size_t errlen)
+		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
+		   size_t errlen)
 {
 	const int dims = p->dimensions;
 	struct embed_item *items;
@@ -58,7 +69,7 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 		files[i].vectors = arena_zalloc(a, (files[i].entities.count + 1) * sizeof(*files[i].vectors));
 		for (j = 0; j < files[i].entities.count; j++) {
 			files[i].vectors[j] = arena_zalloc(a, (files[i].entities.items[j].nembed + 1) *
-								     sizeof(struct entity_vector));
+								  sizeof(struct entity_vector));
 			total += files[i].entities.items[j].nembed;
 		}
 	}
@@ -84,7 +95,8 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 	store = arena_zalloc(a, n * sizeof(bool));
 	for (i = 0; i < n; i++)
 		embcache_key(p->name, p->model, dims, p->normalize, items[i].text, keys[i]);
-	if (embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1])keys, n, dims, ttl_seconds, vectors, tokens, hit))
+	if (embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds, vectors, tokens,
+			 hit))
 		log_warn("embedding cache unavailable, embedding everything: %s", q->errmsg);
 
 	/* The misses, in batches. */
@@ -109,7 +121,18 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 		b.tokens = arena_zalloc(a, m * sizeof(int));
 		b.status = arena_zalloc(a, m * sizeof(int));
 		b.truncated = arena_zalloc(a, m * sizeof(bool));
-		rc = p->embed(p, &b);
+		{
+			struct metric_delta d[HISTOGRAM_NBUCKETS + 2];
+			char labels[64];
+			double t0 = now_seconds();
+			size_t nd;
+
+			rc = p->embed(p, &b);
+			snprintf(labels, sizeof(labels), "provider=\"%s\"", p->name);
+			nd = histogram_observe("docxp_embedding_batch_duration_seconds", labels,
+					       now_seconds() - t0, d);
+			metrics_add(q, d, nd);
+		}
 		if (rc) {
 			snprintf(errmsg, errlen, "%s", b.errmsg[0] ? b.errmsg : "embedding failed");
 			break;
@@ -121,14 +144,16 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 			tokens[t] = b.tokens[k];
 			truncated[t] = b.truncated[k];
 			if (b.status[k] == 0) {
-				memcpy(vectors + t * (size_t)dims, b.vectors + k * (size_t)dims, (size_t)dims * sizeof(float));
+				memcpy(vectors + t * (size_t)dims, b.vectors + k * (size_t)dims,
+				       (size_t)dims * sizeof(float));
 				store[t] = true;
 			}
 		}
 	}
 	if (rc)
 		return rc;
-	if (embcache_put(q, (const char(*)[EMBCACHE_KEY_LEN + 1])keys, n, dims, ttl_seconds, vectors, tokens, store))
+	if (embcache_put(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds, vectors, tokens,
+			 store))
 		log_warn("could not store embeddings in the cache: %s", q->errmsg);
 	for (i = 0; i < n; i++) {
 		stats->texts++;
@@ -144,7 +169,8 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 		if (truncated[i])
 			stats->truncated++;
 		items[i].dest->q = arena_alloc(a, (size_t)dims);
-		embedstage_quantize(vectors + i * (size_t)dims, dims, items[i].dest->q, &items[i].dest->scale);
+		embedstage_quantize(vectors + i * (size_t)dims, dims, items[i].dest->q,
+				    &items[i].dest->scale);
 	}
 	return 0;
 }

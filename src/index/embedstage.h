@@ -26,7 +26,8 @@ struct redisq;
  * the reason in errmsg. A Redis failure only costs the cache.
  */
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, int ttl_seconds,
-		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg, size_t errlen);
+		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
+		   size_t errlen);
 
 /* "provider/model/dimensions", the model column of stored vectors. */
 const char *embedstage_model_name(struct arena *a, const struct embed_provider *p);

@@ -9,9 +9,9 @@
 
 struct gitinfo {
 	bool is_git;
-	char commit[41];      /* full SHA-1 (or "" for an unborn branch) */
-	char branch[256];     /* "" when detached */
-	int64_t commit_time;  /* unix seconds, 0 when unknown */
+	char commit[41];     /* full SHA-1 (or "" for an unborn branch) */
+	char branch[256];    /* "" when detached */
+	int64_t commit_time; /* unix seconds, 0 when unknown */
 };
 
 /* Fills info for the work tree that contains root (root itself or, as git

@@ -116,7 +116,8 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 		const char *progress = NULL, *type = "progress";
 
 		if (chunkstore_progress_json(db, a, job_id, &progress) == 0) {
-			events_state(q, job_id, nchunks ? "running" : "completed", NULL, nchunks ? NULL : progress);
+			events_state(q, job_id, nchunks ? "running" : "completed", NULL,
+				     nchunks ? NULL : progress);
 			events_publish(q, job_id, &type, &progress, 1);
 		}
 	}

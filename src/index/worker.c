@@ -22,6 +22,7 @@
 #include "index/planner.h"
 #include "index/worker.h"
 #include "queue/events.h"
+#include "queue/metrics.h"
 #include "queue/redisq.h"
 #include "store/chunkstore.h"
 #include "store/db.h"
@@ -45,11 +46,12 @@ struct worker {
 	struct redisq q;
 	struct embed_provider *provider;
 	int stalls; /* consecutive embedding stalls, for the backoff */
+	char last_status[32];
+	char current_job[40]; /* job of the chunk or plan at hand, "" when idle */
 	bool db_ok, redis_ok;
 	time_t last_heartbeat;
 	time_t last_reconcile;
 	time_t last_reclaim;
-	bool stream_lost; /* the stream had to be recreated: re-enqueue everything */
 	uint64_t watchdog_usec;
 };
 
@@ -61,16 +63,26 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The heartbeat says what the worker does: a small JSON document under a
+ * key with a TTL of three heartbeats (health lists these keys). A change
+ * of activity is sent at once, the same activity once per period.
+ */
 static void worker_heartbeat(struct worker *w, const char *status)
 {
 	time_t now = time(NULL);
+	char doc[512];
 
 	if (w->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
-	if (now - w->last_heartbeat < w->cfg->worker_heartbeat_seconds)
+	if (now - w->last_heartbeat < w->cfg->worker_heartbeat_seconds && strcmp(status, w->last_status) == 0)
 		return;
 	w->last_heartbeat = now;
-	if (redisq_heartbeat(&w->q, w->name, status, w->cfg->worker_heartbeat_seconds * 3))
+	snprintf(w->last_status, sizeof(w->last_status), "%s", status);
+	snprintf(doc, sizeof(doc),
+		 "{\"status\":\"%s\",\"job\":\"%s\",\"pid\":%d,\"ts\":%lld,\"provider\":\"%s\"}", status,
+		 w->current_job, (int)getpid(), events_now_ms(), w->provider ? w->provider->name : "");
+	if (redisq_heartbeat(&w->q, w->name, doc, w->cfg->worker_heartbeat_seconds * 3))
 		log_warn("could not send heartbeat: %s | worker=%s", w->q.errmsg, w->name);
 }
 
@@ -90,18 +102,21 @@ static void worker_reconcile(struct worker *w)
 {
 	struct arena *a = arena_new();
 	struct reconcile_item *items;
+	int64_t depth = -1, pending = -1;
 	size_t n, i;
-	bool created = false;
+	bool everything;
 	int rc;
 
-	rc = redisq_ensure_group(&w->q, &created);
+	rc = redisq_ensure_group(&w->q, NULL);
 	if (rc) {
 		log_warn("could not check queue: %s", w->q.errmsg);
 		goto out;
 	}
-	if (created)
-		w->stream_lost = true;
-	rc = chunkstore_reconcile(&w->db, a, w->stream_lost, &items, &n);
+	/* Everything unfinished goes back on the queue when Redis lost the
+	 * stream, or when the queue is empty (nothing can be on its way). */
+	redisq_depth(&w->q, &depth, &pending);
+	everything = w->q.stream_created || (depth == 0 && pending == 0);
+	rc = chunkstore_reconcile(&w->db, a, everything, &items, &n);
 	if (rc) {
 		log_warn("could not reconcile: %s", w->db.errmsg);
 		goto out;
@@ -115,8 +130,8 @@ static void worker_reconcile(struct worker *w)
 		}
 	}
 	if (n)
-		log_notice("re-enqueued work the queue had lost | items=%zu everything=%d", n, w->stream_lost);
-	w->stream_lost = false;
+		log_notice("re-enqueued work the queue had lost | items=%zu everything=%d", n, everything);
+	w->q.stream_created = false;
 out:
 	w->last_reconcile = time(NULL);
 	arena_free(a);
@@ -137,8 +152,9 @@ static double worker_backoff(int attempt)
  * "file_error" per failed file, the job's "progress", and when the job
  * ended, its "state" and "done". Redis trouble only costs events.
  */
-static void worker_chunk_events(struct worker *w, const struct chunk_claim *claim, const struct file_result *files,
-				const char *progress, bool job_done, double ms)
+static void worker_chunk_events(struct worker *w, const struct chunk_claim *claim,
+				const struct file_result *files, const char *progress, bool job_done,
+				double ms)
 {
 	size_t i, n = 0, cap = claim->npaths + 3;
 	const char **types = calloc(cap, sizeof(char *)), **datas = calloc(cap, sizeof(char *));
@@ -162,7 +178,8 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 		e = json_object_new_object();
 		json_object_object_add(e, "job_id", json_object_new_string(claim->job_id));
 		json_object_object_add(e, "path", json_object_new_string(files[i].path));
-		json_object_object_add(e, "reason", json_object_new_string(files[i].reason ? files[i].reason : ""));
+		json_object_object_add(e, "reason",
+				       json_object_new_string(files[i].reason ? files[i].reason : ""));
 		if (files[i].message)
 			json_object_object_add(e, "message", json_object_new_string(files[i].message));
 		json_object_object_add(e, "ts", json_object_new_int64(events_now_ms()));
@@ -197,8 +214,9 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 		log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
 	if (job_done && progress) {
 		struct json_object *p = json_tokener_parse(progress), *st;
-		const char *status = p && json_object_object_get_ex(p, "status", &st) ? json_object_get_string(st)
-										      : "completed";
+		const char *status = p && json_object_object_get_ex(p, "status", &st)
+					 ? json_object_get_string(st)
+					 : "completed";
 
 		if (events_state(&w->q, claim->job_id, status, NULL, progress) != 0)
 			log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
@@ -209,6 +227,56 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 	free(objs);
 	free(types);
 	free(datas);
+}
+
+/* Deployment-wide counters of a committed chunk (see src/queue/metrics.h). */
+static void worker_chunk_metrics(struct worker *w, const struct file_result *files, size_t n,
+				 const struct embed_stats *st, double seconds)
+{
+	struct metric_delta d[32];
+	double processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0, price;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (files[i].outcome == FILE_PROCESSED) {
+			processed++;
+			entities += (double)files[i].entities.count;
+			bytes += (double)files[i].size;
+		} else if (files[i].outcome == FILE_FAILED) {
+			failed++;
+		} else {
+			skipped++;
+		}
+	}
+	price = strtod(w->cfg->embedding_price_per_1k_tokens, NULL);
+	metric_counter(&d[k++], "docxp_files_processed_total", "", processed);
+	metric_counter(&d[k++], "docxp_files_skipped_total", "", skipped);
+	metric_counter(&d[k++], "docxp_files_failed_total", "", failed);
+	metric_counter(&d[k++], "docxp_entities_total", "", entities);
+	metric_counter(&d[k++], "docxp_bytes_processed_total", "", bytes);
+	metric_counter(&d[k++], "docxp_chunks_done_total", "", 1);
+	metric_counter(&d[k++], "docxp_embedding_texts_total", "", (double)st->texts);
+	metric_counter(&d[k++], "docxp_embedding_cache_hits_total", "", (double)st->cache_hits);
+	metric_counter(&d[k++], "docxp_embedding_cache_misses_total", "",
+		       (double)(st->texts - st->cache_hits));
+	metric_counter(&d[k++], "docxp_embedding_failed_total", "", (double)st->failed);
+	metric_counter(&d[k++], "docxp_embedding_tokens_total", "", (double)st->tokens);
+	metric_counter(&d[k++], "docxp_embedding_tokens_saved_total", "", (double)st->tokens_saved);
+	metric_counter(&d[k++], "docxp_embedding_cost_usd_total", "", (double)st->tokens * price / 1000);
+	metric_counter(&d[k++], "docxp_embedding_cost_saved_usd_total", "",
+		       (double)st->tokens_saved * price / 1000);
+	k += histogram_observe("docxp_chunk_duration_seconds", "", seconds, &d[k]);
+	if (metrics_add(&w->q, d, k) != 0)
+		log_debug("could not add metrics: %s", w->q.errmsg);
+}
+
+/* One counter increment (dead letters, retries, stalls). */
+static void worker_count(struct worker *w, const char *name, const char *labels)
+{
+	struct metric_delta d;
+
+	metric_counter(&d, name, labels, 1);
+	metrics_add(&w->q, &d, 1);
 }
 
 /* What became of a chunk message. */
@@ -244,18 +312,26 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		fate = CHUNK_REQUEUE;
 		goto out;
 	}
-	if (rc) {
-		if (rc < 0)
-			log_err("could not claim chunk: %s | chunk=%lld", w->db.errmsg, (long long)msg->chunk_id);
+	if (rc < 0) {
+		/* The database is unreachable: keep the message (back on the
+		 * queue) and let the main loop reconnect with backoff. */
+		log_err("could not claim chunk: %s | chunk=%lld", w->db.errmsg, (long long)msg->chunk_id);
+		if (db_ping(&w->db, NULL) != 0)
+			w->db_ok = false;
+		fate = CHUNK_REQUEUE;
 		goto out;
 	}
+	if (rc)
+		goto out;
 	if (msg->deliveries > 1)
-		log_notice("chunk delivered again | job=%s chunk=%lld deliveries=%lld attempt=%d", claim.job_id,
-			   (long long)claim.chunk_id, (long long)msg->deliveries, claim.attempts);
+		log_notice("chunk delivered again | job=%s chunk=%lld deliveries=%lld attempt=%d",
+			   claim.job_id, (long long)claim.chunk_id, (long long)msg->deliveries,
+			   claim.attempts);
 	if (claim.attempts > claim.max_retries) {
 		rc = chunkstore_dead_letter(&w->db, a, &claim, "chunk failed too many times", &job_done);
 		log_warn("dead-lettered chunk | job=%s chunk=%lld attempts=%d rc=%d", claim.job_id,
 			 (long long)claim.chunk_id, claim.attempts - 1, rc);
+		worker_count(w, "docxp_chunks_dead_lettered_total", "");
 		if (rc == 0 && chunkstore_progress_json(&w->db, a, claim.job_id, &progress) == 0) {
 			struct json_object *d = json_object_new_object();
 			const char *types[2] = {"chunk", "progress"};
@@ -276,16 +352,18 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 				struct json_object *p = json_tokener_parse(progress), *st;
 
 				events_state(&w->q, claim.job_id,
-					     p && json_object_object_get_ex(p, "status", &st) ? json_object_get_string(st)
-											       : "completed_with_errors",
+					     p && json_object_object_get_ex(p, "status", &st)
+						 ? json_object_get_string(st)
+						 : "completed_with_errors",
 					     NULL, progress);
 				json_object_put(p);
 			}
 		}
 		goto out;
 	}
-	sd_notifyf(0, "STATUS=processing chunk %lld (%zu files) of job %s", (long long)claim.chunk_id, claim.npaths,
-		   claim.job_id);
+	sd_notifyf(0, "STATUS=processing chunk %lld (%zu files) of job %s", (long long)claim.chunk_id,
+		   claim.npaths, claim.job_id);
+	snprintf(w->current_job, sizeof(w->current_job), "%s", claim.job_id);
 	worker_heartbeat(w, "busy");
 	if (strcmp(claim.job_type, "incremental") == 0 &&
 	    chunkstore_known_hashes(&w->db, a, &claim, &known) != 0) {
@@ -303,7 +381,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 			files[i].reason = "worker_crash";
 			files[i].message = "a worker died while processing this file";
 			files[i].language = "";
-			log_warn("failing file that crashed a worker | job=%s path=%s", claim.job_id, claim.paths[i]);
+			log_warn("failing file that crashed a worker | job=%s path=%s", claim.job_id,
+				 claim.paths[i]);
 			continue;
 		}
 		if (tracking && chunkstore_mark_current(&w->db, w->name, claim.chunk_id, claim.paths[i]) != 0)
@@ -316,7 +395,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 			last_check = now_seconds();
 			if (chunkstore_job_status(&w->db, claim.job_id, status, sizeof(status)) == 0 &&
 			    strcmp(status, "running") != 0) {
-				log_info("job no longer running, giving the chunk back | job=%s chunk=%lld status=%s",
+				log_info("job no longer running, giving the chunk back | job=%s chunk=%lld "
+					 "status=%s",
 					 claim.job_id, (long long)claim.chunk_id, status);
 				chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, NULL, false);
 				goto out;
@@ -339,8 +419,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	/* Embedding needs no database: it also happens before the
 	 * transaction. A provider that cannot work now (throttled, expired
 	 * credentials) stalls the chunk; it does not fail it. */
-	rc = embedstage_run(a, w->provider, &w->q, cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths, &estats,
-			    why, sizeof(why));
+	rc = embedstage_run(a, w->provider, &w->q, cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths,
+			    &estats, why, sizeof(why));
 	if (rc) {
 		const char *reason = rc == DX_E_CREDENTIALS ? "credentials_expired"
 				     : rc == DX_E_THROTTLED ? "provider_throttled"
@@ -349,13 +429,17 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		const char *type = "stalled", *datap = data;
 
 		w->stalls++;
+		worker_count(w, "docxp_embedding_stalls_total",
+			     rc == DX_E_CREDENTIALS ? "reason=\"credentials_expired\""
+			     : rc == DX_E_THROTTLED ? "reason=\"provider_throttled\""
+						    : "reason=\"provider_unavailable\"");
 		log_warn("embedding stalled, will retry: %s | job=%s chunk=%lld reason=%s", why, claim.job_id,
 			 (long long)claim.chunk_id, reason);
-		snprintf(data, sizeof(data), "{\"job_id\":\"%s\",\"reason\":\"%s\",\"worker\":\"%s\",\"ts\":%lld}",
-			 claim.job_id, reason, w->name, events_now_ms());
+		snprintf(data, sizeof(data),
+			 "{\"job_id\":\"%s\",\"reason\":\"%s\",\"worker\":\"%s\",\"ts\":%lld}", claim.job_id,
+			 reason, w->name, events_now_ms());
 		events_publish(&w->q, claim.job_id, &type, &datap, 1);
-		redisq_heartbeat(&w->q, w->name, reason, cfg->worker_heartbeat_seconds * 3);
-		w->last_heartbeat = time(NULL);
+		worker_heartbeat(w, reason);
 		worker_sleep(w, worker_backoff(w->stalls));
 		if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, why, false) == 0)
 			redisq_enqueue(&w->q, REDISQ_CHUNK, claim.job_id, claim.chunk_id);
@@ -383,6 +467,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	log_debug("chunk done | job=%s chunk=%lld files=%zu ms=%.1f", claim.job_id, (long long)claim.chunk_id,
 		  claim.npaths, (now_seconds() - t0) * 1e3);
 	worker_chunk_events(w, &claim, files, progress, job_done, (now_seconds() - t0) * 1e3);
+	worker_chunk_metrics(w, files, claim.npaths, &estats, now_seconds() - t0);
 	if (job_done)
 		log_info("job finished | job=%s", claim.job_id);
 	goto out;
@@ -390,11 +475,13 @@ release:
 	/* A transient failure: wait a little (the attempt stays counted),
 	 * then queue the chunk again. If even that fails, the lease runs out
 	 * and reconcile re-enqueues it. */
+	worker_count(w, "docxp_chunks_retried_total", "");
 	worker_sleep(w, worker_backoff(claim.attempts));
 	if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, w->db.errmsg, true) == 0)
 		redisq_enqueue(&w->q, REDISQ_CHUNK, claim.job_id, claim.chunk_id);
 out:
 	sd_notify(0, "STATUS=waiting for work");
+	w->current_job[0] = '\0';
 	arena_free(a);
 	return fate;
 }
@@ -406,8 +493,10 @@ static void worker_handle(struct worker *w, const struct redisq_msg *msg)
 
 	if (msg->kind == REDISQ_PLAN) {
 		sd_notifyf(0, "STATUS=planning job %s", msg->job_id);
+		snprintf(w->current_job, sizeof(w->current_job), "%s", msg->job_id);
 		worker_heartbeat(w, "planning");
 		rc = planner_plan_job(w->cfg, &w->db, &w->q, w->name, msg->job_id);
+		w->current_job[0] = '\0';
 		sd_notify(0, "STATUS=waiting for work");
 	} else if (worker_process_chunk(w, msg) == CHUNK_REQUEUE) {
 		/* Put it at the end of the stream; the short pause keeps a
@@ -499,8 +588,8 @@ int worker_run(const struct conf *cfg, const char *name)
 			w.last_reclaim = time(NULL);
 			rc = redisq_reclaim(&w.q, name, (int64_t)cfg->lease_seconds * 1000, &msg);
 			if (rc == 0) {
-				log_notice("reclaimed a message of a dead consumer | id=%s deliveries=%lld", msg.id,
-					   (long long)msg.deliveries);
+				log_notice("reclaimed a message of a dead consumer | id=%s deliveries=%lld",
+					   msg.id, (long long)msg.deliveries);
 				w.last_reclaim = 0;
 				worker_handle(&w, &msg);
 				continue;
@@ -518,6 +607,8 @@ int worker_run(const struct conf *cfg, const char *name)
 	}
 	sd_notify(0, "STOPPING=1");
 	log_info("worker stopping | worker=%s", name);
+	if (w.redis_ok)
+		redisq_heartbeat_clear(&w.q, name);
 	db_close(&w.db);
 	redisq_close(&w.q);
 	embed_provider_free(w.provider);

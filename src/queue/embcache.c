@@ -38,8 +38,8 @@ void embcache_key(const char *provider, const char *model, int dimensions, bool 
 	digest_hex(md, 32, key);
 }
 
-int embcache_get(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims, int ttl_seconds,
-		 float *vectors, int *tokens, bool *hit)
+int embcache_get(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims,
+		 int ttl_seconds, float *vectors, int *tokens, bool *hit)
 {
 	size_t i, want = 4 + (size_t)dims * sizeof(float);
 	char ttl[16];
@@ -78,8 +78,8 @@ int embcache_get(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], siz
 	return 0;
 }
 
-int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims, int ttl_seconds,
-		 const float *vectors, const int *tokens, const bool *store)
+int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims,
+		 int ttl_seconds, const float *vectors, const int *tokens, const bool *store)
 {
 	size_t i, len = 4 + (size_t)dims * sizeof(float), sent = 0;
 	char ttl[16], *val = xmalloc(len);

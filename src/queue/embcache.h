@@ -25,11 +25,11 @@ void embcache_key(const char *provider, const char *model, int dimensions, bool 
 /* Looks up n keys in one round trip; refreshes the TTL of hits. Fills
  * hit[i], and for hits vectors[i*dims..] and tokens[i]. Returns 0 or
  * DX_E_REDIS (then nothing is a hit). */
-int embcache_get(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims, int ttl_seconds,
-		 float *vectors, int *tokens, bool *hit);
+int embcache_get(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims,
+		 int ttl_seconds, float *vectors, int *tokens, bool *hit);
 
 /* Stores the entries with store[i] set, in one round trip. */
-int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims, int ttl_seconds,
-		 const float *vectors, const int *tokens, const bool *store);
+int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], size_t n, int dims,
+		 int ttl_seconds, const float *vectors, const int *tokens, const bool *store);
 
 #endif

@@ -41,7 +41,8 @@ int events_publish(struct redisq *q, const char *job_id, const char *const *type
 	snprintf(ttl, sizeof(ttl), "%d", EVENTS_TTL_SECONDS);
 	/* Approximate trimming (~) keeps XADD O(1). */
 	for (i = 0; i < n; i++)
-		redisAppendCommand(c, "XADD %s MAXLEN ~ %s * type %s data %s", key, maxlen, types[i], datas[i]);
+		redisAppendCommand(c, "XADD %s MAXLEN ~ %s * type %s data %s", key, maxlen, types[i],
+				   datas[i]);
 	redisAppendCommand(c, "EXPIRE %s %s", key, ttl);
 	for (i = 0; i <= n; i++) {
 		redisReply *r = NULL;
@@ -65,7 +66,8 @@ static const redisReply *events_field(const redisReply *fields, const char *name
 	size_t i;
 
 	for (i = 0; i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING && strcmp(fields->element[i]->str, name) == 0 &&
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
 		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
 			return fields->element[i + 1];
 	return NULL;
@@ -84,7 +86,8 @@ int events_read(struct redisq *q, const char *job_id, const char *after_id, int 
 	snprintf(count, sizeof(count), "%d", max);
 	snprintf(block, sizeof(block), "%d", block_ms);
 	if (block_ms > 0)
-		r = redisq_raw_command(q, "XREAD COUNT %s BLOCK %s STREAMS %s %s", count, block, key, after_id);
+		r = redisq_raw_command(q, "XREAD COUNT %s BLOCK %s STREAMS %s %s", count, block, key,
+				       after_id);
 	else
 		r = redisq_raw_command(q, "XREAD COUNT %s STREAMS %s %s", count, key, after_id);
 	if (!r)
@@ -102,7 +105,8 @@ int events_read(struct redisq *q, const char *job_id, const char *after_id, int 
 			const redisReply *e = entries->element[i], *type, *data;
 
 			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-			    e->element[0]->type != REDIS_REPLY_STRING || e->element[1]->type != REDIS_REPLY_ARRAY)
+			    e->element[0]->type != REDIS_REPLY_STRING ||
+			    e->element[1]->type != REDIS_REPLY_ARRAY)
 				continue;
 			type = events_field(e->element[1], "type");
 			data = events_field(e->element[1], "data");

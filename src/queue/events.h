@@ -17,7 +17,7 @@
 struct redisq;
 
 /* Longest log kept per job, and how long it outlives the job's last event. */
-#define EVENTS_MAXLEN 10000
+#define EVENTS_MAXLEN	   10000
 #define EVENTS_TTL_SECONDS (7 * 24 * 3600)
 
 struct event {

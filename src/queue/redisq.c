@@ -14,6 +14,7 @@
 
 #include "queue/redisq.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/conf.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -182,8 +183,12 @@ int redisq_ensure_group(struct redisq *q, bool *created)
 			redisq_set_error(q, "could not create consumer group", r->str);
 			rc = DX_E_REDIS;
 		}
-	} else if (created) {
-		*created = true;
+	} else {
+		/* Remembered on the handle too: whoever recreated it, the
+		 * reconcile step must learn that the queue lost its data. */
+		q->stream_created = true;
+		if (created)
+			*created = true;
 	}
 	freeReplyObject(r);
 	return rc;
@@ -240,7 +245,8 @@ static const redisReply *redisq_field(const redisReply *fields, const char *name
 	size_t i;
 
 	for (i = 0; i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING && strcmp(fields->element[i]->str, name) == 0 &&
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
 		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
 			return fields->element[i + 1];
 	return NULL;
@@ -355,8 +361,9 @@ int redisq_reclaim(struct redisq *q, const char *consumer, int64_t min_idle_ms, 
 		return rc;
 	/* XAUTOCLAIM does not say how often the entry was delivered. */
 	r = redisq_command(q, "XPENDING %s %s %s %s 1", q->stream, REDISQ_GROUP, msg->id, msg->id);
-	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->type == REDIS_REPLY_ARRAY &&
-	    r->element[0]->elements == 4 && r->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 4 &&
+	    r->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
 		msg->deliveries = r->element[0]->element[3]->integer;
 	if (r)
 		freeReplyObject(r);
@@ -427,6 +434,12 @@ int redisq_heartbeat(struct redisq *q, const char *worker, const char *status, i
 			    "could not send heartbeat");
 }
 
+int redisq_heartbeat_clear(struct redisq *q, const char *worker)
+{
+	return redisq_check(q, redisq_command(q, "DEL %sworker:%s", q->prefix, worker),
+			    "could not clear heartbeat");
+}
+
 int redisq_count_workers(struct redisq *q, int64_t *count)
 {
 	char cursor[32] = "0";
@@ -445,5 +458,112 @@ int redisq_count_workers(struct redisq *q, int64_t *count)
 		freeReplyObject(r);
 	} while (strcmp(cursor, "0") != 0);
 	*count = n;
+	return 0;
+}
+
+/* The value of "name:" in an INFO reply, or NULL. */
+static const char *info_field(const char *info, const char *name, char *out, size_t outlen)
+{
+	const char *p = info;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == info || p[-1] == '\n') && p[n] == ':') {
+			size_t len = strcspn(p + n + 1, "\r\n");
+
+			snprintf(out, outlen, "%.*s", (int)len, p + n + 1);
+			return out;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+int redisq_memory(struct redisq *q, int64_t *used, int64_t *max, char *policy, size_t policylen,
+		  int64_t *keys_with_ttl)
+{
+	redisReply *r = redisq_command(q, "INFO");
+	char v[256], dbname[16];
+	const char *e;
+
+	*used = *max = *keys_with_ttl = 0;
+	snprintf(policy, policylen, "unknown");
+	if (!r || r->type != REDIS_REPLY_STRING) {
+		if (r)
+			freeReplyObject(r);
+		return DX_E_REDIS;
+	}
+	if (info_field(r->str, "used_memory", v, sizeof(v)))
+		*used = strtoll(v, NULL, 10);
+	if (info_field(r->str, "maxmemory", v, sizeof(v)))
+		*max = strtoll(v, NULL, 10);
+	info_field(r->str, "maxmemory_policy", policy, policylen);
+	snprintf(dbname, sizeof(dbname), "db%d", q->db);
+	/* db0:keys=12,expires=7,avg_ttl=... */
+	if (info_field(r->str, dbname, v, sizeof(v)) && (e = strstr(v, "expires=")) != NULL)
+		*keys_with_ttl = strtoll(e + 8, NULL, 10);
+	freeReplyObject(r);
+	return 0;
+}
+
+int redisq_oldest_pending_ms(struct redisq *q, int64_t *age_ms)
+{
+	redisReply *r = redisq_command(q, "XPENDING %s %s", q->stream, REDISQ_GROUP);
+	struct timespec ts;
+
+	*age_ms = 0;
+	if (!r)
+		return DX_E_REDIS;
+	/* [count, smallest id, greatest id, consumers]; ids are "ms-seq". */
+	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->type == REDIS_REPLY_STRING) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*age_ms =
+		    (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - strtoll(r->element[1]->str, NULL, 10);
+		if (*age_ms < 0)
+			*age_ms = 0;
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+int redisq_list_workers(struct redisq *q, struct arena *a, const char ***names, const char ***values,
+			size_t *n)
+{
+	char cursor[32] = "0";
+	size_t cap = 16, plen = strlen(q->prefix) + strlen("worker:"), i;
+	const char **nm = arena_alloc(a, cap * sizeof(char *));
+
+	*n = 0;
+	do {
+		redisReply *r = redisq_command(q, "SCAN %s MATCH %sworker:* COUNT 1000", cursor, q->prefix);
+
+		if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+			if (r)
+				freeReplyObject(r);
+			return DX_E_REDIS;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+		for (i = 0; i < r->element[1]->elements; i++) {
+			if (*n == cap) {
+				const char **bigger = arena_alloc(a, cap * 2 * sizeof(char *));
+
+				memcpy(bigger, nm, cap * sizeof(char *));
+				nm = bigger;
+				cap *= 2;
+			}
+			nm[(*n)++] = arena_strdup(a, r->element[1]->element[i]->str);
+		}
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+	*values = arena_zalloc(a, (*n + 1) * sizeof(char *));
+	for (i = 0; i < *n; i++) {
+		redisReply *r = redisq_command(q, "GET %s", nm[i]);
+
+		(*values)[i] = r && r->type == REDIS_REPLY_STRING ? arena_strdup(a, r->str) : "";
+		if (r)
+			freeReplyObject(r);
+		nm[i] += plen;
+	}
+	*names = nm;
 	return 0;
 }

@@ -21,6 +21,7 @@ struct redisq {
 	int port, db;
 	char stream[128]; /* <prefix>tasks */
 	char errmsg[256];
+	bool stream_created; /* set whenever the stream had to be created (Redis lost it) */
 };
 
 enum redisq_kind { REDISQ_PLAN = 1, REDISQ_CHUNK = 2 };
@@ -77,6 +78,24 @@ int redisq_depth(struct redisq *q, int64_t *length, int64_t *pending);
 
 /* Publishes a worker heartbeat (key with a TTL) with a short status text. */
 int redisq_heartbeat(struct redisq *q, const char *worker, const char *status, int ttl_seconds);
+
+/* Memory facts from INFO: used and max bytes (0 = no limit), eviction
+ * policy, and keys with a TTL in the selected database. */
+int redisq_memory(struct redisq *q, int64_t *used, int64_t *max, char *policy, size_t policylen,
+		  int64_t *keys_with_ttl);
+
+/* Age in milliseconds of the oldest delivered-but-unacknowledged message
+ * (0 when none). */
+int redisq_oldest_pending_ms(struct redisq *q, int64_t *age_ms);
+
+/* Live workers: names (without prefix) and their heartbeat values, arena
+ * allocated. */
+struct arena;
+int redisq_list_workers(struct redisq *q, struct arena *a, const char ***names, const char ***values,
+			size_t *n);
+
+/* Removes the worker's heartbeat (clean shutdown). */
+int redisq_heartbeat_clear(struct redisq *q, const char *worker);
 
 /* Counts live workers (heartbeat keys). */
 int redisq_count_workers(struct redisq *q, int64_t *count);

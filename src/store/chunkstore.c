@@ -26,15 +26,16 @@ int chunkstore_claim_plan(struct db *db, struct arena *a, const char *worker, co
 	struct pg_result *res;
 	int rc;
 
-	rc = db_query(db, a,
-		      "UPDATE jobs j SET status = 'planning', planner = $2,"
-		      " planner_lease_until = now() + $3::int * interval '1 second',"
-		      " started_at = coalesce(started_at, now()), updated_at = now()"
-		      " FROM repositories r WHERE r.id = j.repository_id AND j.id = $1::uuid"
-		      " AND (j.status = 'pending' OR (j.status = 'planning' AND j.planner_lease_until < now()))"
-		      " RETURNING j.job_type, r.path, j.file_patterns::text, j.exclude_patterns::text,"
-		      " j.chunk_size, j.max_file_bytes",
-		      3, params, &res);
+	rc = db_query(
+	    db, a,
+	    "UPDATE jobs j SET status = 'planning', planner = $2,"
+	    " planner_lease_until = now() + $3::int * interval '1 second',"
+	    " started_at = coalesce(started_at, now()), updated_at = now()"
+	    " FROM repositories r WHERE r.id = j.repository_id AND j.id = $1::uuid"
+	    " AND (j.status = 'pending' OR (j.status = 'planning' AND j.planner_lease_until < now()))"
+	    " RETURNING j.job_type, r.path, j.file_patterns::text, j.exclude_patterns::text,"
+	    " j.chunk_size, j.max_file_bytes",
+	    3, params, &res);
 	if (rc)
 		return rc;
 	if (db_nrows(res) == 0)
@@ -97,9 +98,10 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 		goto out;
 	params[0] = claim->job_id;
 	params[1] = worker;
-	rc = db_query(db, a,
-		      "SELECT 1 FROM jobs WHERE id = $1::uuid AND status = 'planning' AND planner = $2 FOR UPDATE",
-		      2, params, &res);
+	rc = db_query(
+	    db, a,
+	    "SELECT 1 FROM jobs WHERE id = $1::uuid AND status = 'planning' AND planner = $2 FOR UPDATE", 2,
+	    params, &res);
 	if (rc)
 		goto fail;
 	if (db_nrows(res) == 0) {
@@ -167,11 +169,12 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 	 * the repository, excluded, now skipped) leave the index: after the
 	 * job it equals a clean run's. NOT IN over a subquery is a hashed
 	 * anti-join. */
-	rc = db_query(db, a,
-		      "WITH gone AS (DELETE FROM files WHERE repository_id = (SELECT repository_id FROM jobs"
-		      " WHERE id = $1::uuid) AND path NOT IN (SELECT unnest(paths) FROM chunks WHERE job_id = $1::uuid)"
-		      " RETURNING 1) SELECT count(*) FROM gone",
-		      1, params, &res);
+	rc = db_query(
+	    db, a,
+	    "WITH gone AS (DELETE FROM files WHERE repository_id = (SELECT repository_id FROM jobs"
+	    " WHERE id = $1::uuid) AND path NOT IN (SELECT unnest(paths) FROM chunks WHERE job_id = $1::uuid)"
+	    " RETURNING 1) SELECT count(*) FROM gone",
+	    1, params, &res);
 	if (rc)
 		goto fail;
 	params[7] = arena_strdup(a, db_value(res, 0, 0));
@@ -181,18 +184,19 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 	params[4] = plan->commit_sha;
 	params[5] = plan->commit_sha ? plan->branch : NULL;
 	params[6] = plan->commit_time > 0 ? fmt_int(a, plan->commit_time) : NULL;
-	rc = db_query(db, a,
-		      "UPDATE jobs SET total_files = $2::int, files_skipped = $3::int, chunks_total = $4::int,"
-		      " skip_reasons = coalesce((SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*) AS n"
-		      "  FROM job_file_issues WHERE job_id = $1::uuid AND kind = 'skipped' GROUP BY reason) s),"
-		      "  '{}'::jsonb),"
-		      " commit_sha = $5, branch = nullif($6, ''), commit_time = to_timestamp($7::bigint),"
-		      " files_removed = $8::int,"
-		      " status = CASE WHEN $4::int = 0 THEN 'completed' ELSE 'running' END,"
-		      " finished_at = CASE WHEN $4::int = 0 THEN now() END,"
-		      " planner = NULL, planner_lease_until = NULL, updated_at = now()"
-		      " WHERE id = $1::uuid",
-		      8, params, NULL);
+	rc = db_query(
+	    db, a,
+	    "UPDATE jobs SET total_files = $2::int, files_skipped = $3::int, chunks_total = $4::int,"
+	    " skip_reasons = coalesce((SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*) AS n"
+	    "  FROM job_file_issues WHERE job_id = $1::uuid AND kind = 'skipped' GROUP BY reason) s),"
+	    "  '{}'::jsonb),"
+	    " commit_sha = $5, branch = nullif($6, ''), commit_time = to_timestamp($7::bigint),"
+	    " files_removed = $8::int,"
+	    " status = CASE WHEN $4::int = 0 THEN 'completed' ELSE 'running' END,"
+	    " finished_at = CASE WHEN $4::int = 0 THEN now() END,"
+	    " planner = NULL, planner_lease_until = NULL, updated_at = now()"
+	    " WHERE id = $1::uuid",
+	    8, params, NULL);
 	if (rc)
 		goto fail;
 	rc = db_query(db, a,
@@ -224,11 +228,12 @@ int chunkstore_fail_job(struct db *db, const char *job_id, const char *reason)
 {
 	const char *params[2] = {job_id, reason};
 
-	return db_query(db, NULL,
-			"UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),"
-			" planner = NULL, planner_lease_until = NULL"
-			" WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')",
-			2, params, NULL);
+	return db_query(
+	    db, NULL,
+	    "UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),"
+	    " planner = NULL, planner_lease_until = NULL"
+	    " WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')",
+	    2, params, NULL);
 }
 
 int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, int64_t chunk_id,
@@ -239,32 +244,51 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	int rc, i;
 
 	/*
-	 * One statement: the job row is locked (FOR UPDATE) so that two
-	 * workers claiming chunks of one job see each other, which keeps the
-	 * number of chunks in flight at most max_concurrent_chunks.
+	 * The job row is locked first, in its own statement: a second
+	 * claimer of the same job waits, and its claim statement then starts
+	 * with a snapshot that sees the first claim. That keeps the chunks in
+	 * flight at most max_concurrent_chunks (one statement would count
+	 * with the snapshot taken before the lock was granted).
 	 */
-	rc = db_query(db, a,
-		      "WITH j AS (SELECT j.id, j.status, j.max_concurrent_chunks, j.max_retries, j.job_type,"
-		      "  j.commit_sha, j.max_file_bytes, r.id AS repo_id, r.path AS repo_path, c.status AS chunk_status,"
-		      "  c.lease_until < now() AS lease_expired"
-		      "  FROM chunks c JOIN jobs j ON j.id = c.job_id JOIN repositories r ON r.id = j.repository_id"
-		      "  WHERE c.id = $1::bigint FOR UPDATE OF j),"
-		      " busy AS (SELECT count(*) AS n FROM chunks c2, j WHERE c2.job_id = j.id"
-		      "  AND c2.status = 'running' AND c2.lease_until > now() AND c2.id <> $1::bigint),"
-		      " upd AS (UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner = $2,"
-		      "  lease_until = now() + $3::int * interval '1 second', started_at = now()"
-		      "  FROM j, busy WHERE c.id = $1::bigint AND j.status = 'running'"
-		      "  AND busy.n < j.max_concurrent_chunks"
-		      "  AND (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))"
-		      "  RETURNING c.job_id, c.seq, c.attempts, c.current_path)"
-		      " SELECT upd.job_id, upd.seq, upd.attempts, j.max_retries, j.job_type, j.repo_id, j.repo_path,"
-		      "  j.commit_sha, j.max_file_bytes, upd.current_path,"
-		      "  (j.status = 'running' AND (j.chunk_status = 'queued' OR (j.chunk_status = 'running'"
-		      "   AND j.lease_expired))) AS claimable"
-		      " FROM j LEFT JOIN upd ON true",
-		      3, params, &res);
+	rc = db_begin(db);
 	if (rc)
 		return rc;
+	rc = db_query(
+	    db, a,
+	    "SELECT 1 FROM jobs WHERE id = (SELECT job_id FROM chunks WHERE id = $1::bigint) FOR UPDATE", 1,
+	    params, NULL);
+	if (rc == 0)
+		rc = db_query(
+		    db, a,
+		    "WITH j AS (SELECT j.id, j.status, j.max_concurrent_chunks, j.max_retries, j.job_type,"
+		    "  j.commit_sha, j.max_file_bytes, r.id AS repo_id, r.path AS repo_path, c.status AS "
+		    "chunk_status,"
+		    "  c.lease_until < now() AS lease_expired"
+		    "  FROM chunks c JOIN jobs j ON j.id = c.job_id JOIN repositories r ON r.id = "
+		    "j.repository_id"
+		    "  WHERE c.id = $1::bigint FOR UPDATE OF j),"
+		    " busy AS (SELECT count(*) AS n FROM chunks c2, j WHERE c2.job_id = j.id"
+		    "  AND c2.status = 'running' AND c2.lease_until > now() AND c2.id <> $1::bigint),"
+		    " upd AS (UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner "
+		    "= $2,"
+		    "  lease_until = now() + $3::int * interval '1 second', started_at = now()"
+		    "  FROM j, busy WHERE c.id = $1::bigint AND j.status = 'running'"
+		    "  AND busy.n < j.max_concurrent_chunks"
+		    "  AND (c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now()))"
+		    "  RETURNING c.job_id, c.seq, c.attempts, c.current_path)"
+		    " SELECT upd.job_id, upd.seq, upd.attempts, j.max_retries, j.job_type, j.repo_id, "
+		    "j.repo_path,"
+		    "  j.commit_sha, j.max_file_bytes, upd.current_path,"
+		    "  (j.status = 'running' AND (j.chunk_status = 'queued' OR (j.chunk_status = 'running'"
+		    "   AND j.lease_expired))) AS claimable"
+		    " FROM j LEFT JOIN upd ON true",
+		    3, params, &res);
+	if (rc == 0)
+		rc = db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
 	if (db_nrows(res) == 0)
 		return 1;
 	if (db_isnull(res, 0, 0))
@@ -320,7 +344,8 @@ int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t o
 	return rc;
 }
 
-int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim, const char ***hashes)
+int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			    const char ***hashes)
 {
 	const char *params[2];
 	struct pg_result *res;
@@ -381,12 +406,13 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 	int rc;
 
 	*job_done = false;
-	rc = db_query(db, a,
-		      "UPDATE jobs SET status = CASE WHEN files_failed > 0 OR chunks_failed > 0"
-		      " THEN 'completed_with_errors' ELSE 'completed' END, finished_at = now(), updated_at = now()"
-		      " WHERE id = $1::uuid AND status IN ('running', 'paused')"
-		      " AND chunks_done + chunks_failed >= chunks_total RETURNING repository_id, job_type",
-		      1, params, &res);
+	rc = db_query(
+	    db, a,
+	    "UPDATE jobs SET status = CASE WHEN files_failed > 0 OR chunks_failed > 0"
+	    " THEN 'completed_with_errors' ELSE 'completed' END, finished_at = now(), updated_at = now()"
+	    " WHERE id = $1::uuid AND status IN ('running', 'paused')"
+	    " AND chunks_done + chunks_failed >= chunks_total RETURNING repository_id, job_type",
+	    1, params, &res);
 	if (rc || db_nrows(res) == 0)
 		return rc;
 	*job_done = true;
@@ -399,18 +425,19 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 static int chunkstore_temp_tables(struct db *db)
 {
 	/* Per connection; ON COMMIT DELETE ROWS empties them after each chunk. */
-	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
-			   " size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
-			   "CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
-			   " name text, qualified_name text, parent text, signature text, metadata jsonb,"
-			   " language text, start_line int, end_line int,"
-			   " content text, content_sha256 text) ON COMMIT DELETE ROWS;"
-			   "CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
-			   " kind text, target text) ON COMMIT DELETE ROWS;"
-			   "CREATE TEMP TABLE IF NOT EXISTS chunk_vectors (path text, entity_ordinal int, window_no int,"
-			   " scale real, vec bytea) ON COMMIT DELETE ROWS;"
-			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
-			   " message text) ON COMMIT DELETE ROWS");
+	return db_exec(
+	    db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
+		" size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
+		"CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
+		" name text, qualified_name text, parent text, signature text, metadata jsonb,"
+		" language text, start_line int, end_line int,"
+		" content text, content_sha256 text) ON COMMIT DELETE ROWS;"
+		"CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
+		" kind text, target text) ON COMMIT DELETE ROWS;"
+		"CREATE TEMP TABLE IF NOT EXISTS chunk_vectors (path text, entity_ordinal int, window_no int,"
+		" scale real, vec bytea) ON COMMIT DELETE ROWS;"
+		"CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
+		" message text) ON COMMIT DELETE ROWS");
 }
 
 static int copy_files(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
@@ -544,7 +571,8 @@ static int copy_links(struct db *db, struct arena *a, const struct file_result *
 	return rc;
 }
 
-static int copy_vectors(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles, int dims)
+static int copy_vectors(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles,
+			int dims)
 {
 	static const char hexdigits[] = "0123456789abcdef";
 	struct buf line;
@@ -571,7 +599,8 @@ static int copy_vectors(struct db *db, struct arena *a, const struct file_result
 				if (rc == 0)
 					rc = copy_field(&line, fmt_int(a, (int64_t)w), false);
 				if (rc == 0)
-					rc = copy_field(&line, arena_printf(a, "%.9g", (double)v->scale), false);
+					rc = copy_field(&line, arena_printf(a, "%.9g", (double)v->scale),
+							false);
 				/* bytea hex format; the backslash is doubled for COPY. */
 				if (rc == 0)
 					rc = buf_addstr(&line, "\\\\x");
@@ -630,8 +659,8 @@ static int copy_issues(struct db *db, const struct file_result *files, size_t nf
 	return rc;
 }
 
-#define PROGRESS_SQL                                                                                         \
-	"SELECT docxp_job_progress(j) || jsonb_build_object('ts',"                                           \
+#define PROGRESS_SQL                                               \
+	"SELECT docxp_job_progress(j) || jsonb_build_object('ts'," \
 	" (extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM jobs j WHERE j.id = $1::uuid"
 
 int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id, const char **json)
@@ -648,9 +677,10 @@ int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id,
 	return 0;
 }
 
-int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, const char *embed_model,
-			    const struct embed_stats *stats, bool *job_done, const char **progress)
+int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
+			    const struct chunk_claim *claim, const struct file_result *files, size_t nfiles,
+			    const char *embed_model, const struct embed_stats *stats, bool *job_done,
+			    const char **progress)
 {
 	static const struct embed_stats no_stats;
 	int dims = 0;
@@ -732,16 +762,17 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	params[0] = fmt_int(a, claim->repo_id);
 	params[1] = claim->job_id;
 	params[2] = claim->commit_sha;
-	rc = db_query(db, a,
-		      "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
-		      " job_id, commit_sha, indexed_at)"
-		      " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
-		      " FROM chunk_files"
-		      " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
-		      " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
-		      " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
-		      " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at",
-		      3, params, NULL);
+	rc = db_query(
+	    db, a,
+	    "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
+	    " job_id, commit_sha, indexed_at)"
+	    " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
+	    " FROM chunk_files"
+	    " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
+	    " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
+	    " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
+	    " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at",
+	    3, params, NULL);
 	if (rc)
 		goto fail;
 	/* Entities of a file are replaced as a whole. */
@@ -751,24 +782,26 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 		      1, params, NULL);
 	if (rc)
 		goto fail;
-	rc = db_query(db, a,
-		      "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, parent,"
-		      " signature, metadata, language, start_line, end_line, content, content_sha256)"
-		      " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.parent,"
-		      " ce.signature, ce.metadata, ce.language, ce.start_line, ce.end_line, ce.content,"
-		      " ce.content_sha256"
-		      " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
-		      1, params, NULL);
+	rc = db_query(
+	    db, a,
+	    "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, parent,"
+	    " signature, metadata, language, start_line, end_line, content, content_sha256)"
+	    " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.parent,"
+	    " ce.signature, ce.metadata, ce.language, ce.start_line, ce.end_line, ce.content,"
+	    " ce.content_sha256"
+	    " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
+	    1, params, NULL);
 	if (rc)
 		goto fail;
 	if (embed_model && dims > 0) {
 		params[1] = embed_model;
-		rc = db_query(db, a,
-			      "INSERT INTO entity_embeddings (entity_id, repository_id, window_no, model, scale, vec)"
-			      " SELECT e.id, $1::bigint, cv.window_no, $2, cv.scale, cv.vec FROM chunk_vectors cv"
-			      " JOIN files f ON f.repository_id = $1::bigint AND f.path = cv.path"
-			      " JOIN entities e ON e.file_id = f.id AND e.ordinal = cv.entity_ordinal",
-			      2, params, NULL);
+		rc = db_query(
+		    db, a,
+		    "INSERT INTO entity_embeddings (entity_id, repository_id, window_no, model, scale, vec)"
+		    " SELECT e.id, $1::bigint, cv.window_no, $2, cv.scale, cv.vec FROM chunk_vectors cv"
+		    " JOIN files f ON f.repository_id = $1::bigint AND f.path = cv.path"
+		    " JOIN entities e ON e.file_id = f.id AND e.ordinal = cv.entity_ordinal",
+		    2, params, NULL);
 		if (rc)
 			goto fail;
 	}
@@ -781,17 +814,19 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	if (rc)
 		goto fail;
 	/* A file that is now skipped or failed leaves the index. */
-	rc = db_query(db, a,
-		      "DELETE FROM files f USING chunk_issues i WHERE f.repository_id = $1::bigint AND f.path = i.path",
-		      1, params, NULL);
+	rc = db_query(
+	    db, a,
+	    "DELETE FROM files f USING chunk_issues i WHERE f.repository_id = $1::bigint AND f.path = i.path",
+	    1, params, NULL);
 	if (rc)
 		goto fail;
-	rc = db_query(db, a,
-		      "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
-		      " SELECT $1::uuid, path, kind, reason, message FROM chunk_issues"
-		      " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason,"
-		      " message = EXCLUDED.message, created_at = now()",
-		      1, &claim->job_id, NULL);
+	rc = db_query(
+	    db, a,
+	    "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+	    " SELECT $1::uuid, path, kind, reason, message FROM chunk_issues"
+	    " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason,"
+	    " message = EXCLUDED.message, created_at = now()",
+	    1, &claim->job_id, NULL);
 	if (rc)
 		goto fail;
 
@@ -800,11 +835,12 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	params[2] = fmt_int(a, skipped);
 	params[3] = fmt_int(a, failed);
 	params[4] = fmt_int(a, entities);
-	rc = db_query(db, a,
-		      "UPDATE chunks SET status = 'done', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
-		      " last_error = NULL, files_processed = $2::int, files_skipped = $3::int, files_failed = $4::int,"
-		      " entities = $5::int WHERE id = $1::bigint",
-		      5, params, NULL);
+	rc = db_query(
+	    db, a,
+	    "UPDATE chunks SET status = 'done', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
+	    " last_error = NULL, files_processed = $2::int, files_skipped = $3::int, files_failed = $4::int,"
+	    " entities = $5::int WHERE id = $1::bigint",
+	    5, params, NULL);
 	if (rc)
 		goto fail;
 	if (!stats)
@@ -812,20 +848,24 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, 
 	params[0] = claim->job_id;
 	params[5] = fmt_int(a, bytes);
 	params[6] = arena_strdup(a, buf_str(&reasons));
-	params[7] = arena_printf(a, "{%lld,%lld,%lld,%lld,%lld,%lld}", (long long)stats->texts,
-				 (long long)stats->cache_hits, (long long)stats->failed, (long long)stats->truncated,
-				 (long long)stats->tokens, (long long)stats->tokens_saved);
-	rc = db_query(db, a,
-		      "UPDATE jobs SET files_processed = files_processed + $2::int,"
-		      " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
-		      " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"
-		      " chunks_done = chunks_done + 1, skip_reasons = docxp_add_counts(skip_reasons, $7::jsonb),"
-		      " embed_texts = embed_texts + ($8::bigint[])[1], embed_cache_hits = embed_cache_hits + ($8::bigint[])[2],"
-		      " embed_failed = embed_failed + ($8::bigint[])[3], embed_truncated = embed_truncated + ($8::bigint[])[4],"
-		      " embed_tokens = embed_tokens + ($8::bigint[])[5],"
-		      " embed_tokens_saved = embed_tokens_saved + ($8::bigint[])[6],"
-		      " updated_at = now() WHERE id = $1::uuid",
-		      8, params, NULL);
+	params[7] =
+	    arena_printf(a, "{%lld,%lld,%lld,%lld,%lld,%lld}", (long long)stats->texts,
+			 (long long)stats->cache_hits, (long long)stats->failed, (long long)stats->truncated,
+			 (long long)stats->tokens, (long long)stats->tokens_saved);
+	rc = db_query(
+	    db, a,
+	    "UPDATE jobs SET files_processed = files_processed + $2::int,"
+	    " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
+	    " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"
+	    " chunks_done = chunks_done + 1, skip_reasons = docxp_add_counts(skip_reasons, $7::jsonb),"
+	    " embed_texts = embed_texts + ($8::bigint[])[1], embed_cache_hits = embed_cache_hits + "
+	    "($8::bigint[])[2],"
+	    " embed_failed = embed_failed + ($8::bigint[])[3], embed_truncated = embed_truncated + "
+	    "($8::bigint[])[4],"
+	    " embed_tokens = embed_tokens + ($8::bigint[])[5],"
+	    " embed_tokens_saved = embed_tokens_saved + ($8::bigint[])[6],"
+	    " updated_at = now() WHERE id = $1::uuid",
+	    8, params, NULL);
 	if (rc)
 		goto fail;
 	rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
@@ -844,8 +884,8 @@ fail:
 	return rc;
 }
 
-int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason,
-			   bool *job_done)
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			   const char *reason, bool *job_done)
 {
 	const char *params[3] = {fmt_int(a, claim->chunk_id), claim->job_id, reason};
 	int rc;
@@ -859,25 +899,28 @@ int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_cl
 		      " WHERE id = $1::bigint AND status <> 'done'",
 		      3, params, NULL);
 	if (rc == 0)
-		rc = db_query(db, a,
-			      "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
-			      " SELECT $2::uuid, p, 'failed', 'dead_letter', $3 FROM chunks, unnest(paths) AS p"
-			      " WHERE id = $1::bigint"
-			      " ON CONFLICT (job_id, path) DO UPDATE SET kind = 'failed', reason = 'dead_letter',"
-			      " message = EXCLUDED.message",
-			      3, params, NULL);
+		rc = db_query(
+		    db, a,
+		    "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+		    " SELECT $2::uuid, p, 'failed', 'dead_letter', $3 FROM chunks, unnest(paths) AS p"
+		    " WHERE id = $1::bigint"
+		    " ON CONFLICT (job_id, path) DO UPDATE SET kind = 'failed', reason = 'dead_letter',"
+		    " message = EXCLUDED.message",
+		    3, params, NULL);
 	/* Like a failed file, a dead-lettered one leaves the index. */
 	if (rc == 0)
-		rc = db_query(db, a,
-			      "DELETE FROM files f USING chunks c, jobs j WHERE c.id = $1::bigint AND j.id = c.job_id"
-			      " AND f.repository_id = j.repository_id AND f.path = ANY (c.paths)",
-			      1, params, NULL);
+		rc = db_query(
+		    db, a,
+		    "DELETE FROM files f USING chunks c, jobs j WHERE c.id = $1::bigint AND j.id = c.job_id"
+		    " AND f.repository_id = j.repository_id AND f.path = ANY (c.paths)",
+		    1, params, NULL);
 	if (rc == 0)
-		rc = db_query(db, a,
-			      "UPDATE jobs SET files_failed = files_failed + (SELECT cardinality(paths) FROM chunks"
-			      " WHERE id = $1::bigint), chunks_failed = chunks_failed + 1, updated_at = now()"
-			      " WHERE id = $2::uuid",
-			      2, params, NULL);
+		rc = db_query(
+		    db, a,
+		    "UPDATE jobs SET files_failed = files_failed + (SELECT cardinality(paths) FROM chunks"
+		    " WHERE id = $1::bigint), chunks_failed = chunks_failed + 1, updated_at = now()"
+		    " WHERE id = $2::uuid",
+		    2, params, NULL);
 	if (rc == 0)
 		rc = chunkstore_finish_job(db, a, claim->job_id, job_done);
 	if (rc == 0)

@@ -127,9 +127,10 @@ struct file_result {
  * Returns 0 (and whether this finished the job in *job_done), or
  * DX_E_LEASE_LOST or DX_E_JOB_STOPPED (job paused or cancelled; nothing
  * written either way), or DX_E_DB. */
-int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker, const struct chunk_claim *claim,
-			    const struct file_result *files, size_t nfiles, const char *embed_model,
-			    const struct embed_stats *stats, bool *job_done, const char **progress);
+int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
+			    const struct chunk_claim *claim, const struct file_result *files, size_t nfiles,
+			    const char *embed_model, const struct embed_stats *stats, bool *job_done,
+			    const char **progress);
 
 /* The job's progress document (docxp_job_progress, plus "ts" in epoch
  * milliseconds), arena-owned. Returns 0, DX_E_NOTFOUND or DX_E_DB. */
@@ -137,8 +138,8 @@ int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id,
 
 /* Dead-letters a chunk: its files are marked failed with reason, the job
  * goes on. Returns 0 (whether that ended the job in *job_done) or DX_E_DB. */
-int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim, const char *reason,
-			   bool *job_done);
+int chunkstore_dead_letter(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			   const char *reason, bool *job_done);
 
 /* Gives a chunk back: it is queued again with error recorded (NULL: keep
  * the last one). count_attempt false undoes the claim's attempt (the job
@@ -155,7 +156,8 @@ int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t o
 
 /* For incremental jobs: the content hashes the index holds for the
  * claim's paths; (*hashes)[i] is NULL for a path not indexed yet. */
-int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim, const char ***hashes);
+int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			    const char ***hashes);
 
 /* Work whose queue message may be lost. */
 struct reconcile_item {

@@ -79,7 +79,8 @@ static bool db_ensure(struct db *db)
 		PQreset(db->conn);
 	}
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
-		db_set_error(db, "could not connect to PostgreSQL", db->conn ? PQerrorMessage(db->conn) : NULL);
+		db_set_error(db, "could not connect to PostgreSQL",
+			     db->conn ? PQerrorMessage(db->conn) : NULL);
 		return false;
 	}
 	log_notice("reconnected to PostgreSQL");
@@ -116,6 +117,17 @@ int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const
 			PQclear(res);
 			res = NULL;
 			continue;
+		}
+		/* A deadlock victim outside a transaction block can simply
+		 * run again: the statement was rolled back as a whole. */
+		if (attempt == 0 && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+			if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
+				PQclear(res);
+				res = NULL;
+				continue;
+			}
 		}
 		break;
 	}

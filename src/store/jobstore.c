@@ -13,18 +13,18 @@
 
 /* The job document; j is jobs, r is repositories. The counters come from
  * docxp_job_progress (sql/), shared with the progress events. */
-#define JOB_JSON                                                                                             \
-	"(docxp_job_progress(j) || jsonb_build_object("                                                      \
-	"'job_type', j.job_type, 'repository_id', r.id, 'repository_path', r.path,"                          \
-	"'repository_name', r.name, 'file_patterns', j.file_patterns,"                                       \
-	"'exclude_patterns', j.exclude_patterns, 'skip_reasons', j.skip_reasons,"                            \
-	"'commit', j.commit_sha, 'branch', j.branch, 'commit_time', j.commit_time,"                          \
-	"'chunk_size', j.chunk_size, 'max_concurrent_chunks', j.max_concurrent_chunks,"                      \
-	"'max_retries', j.max_retries, 'max_file_bytes', j.max_file_bytes, 'error', j.error,"               \
+#define JOB_JSON                                                                              \
+	"(docxp_job_progress(j) || jsonb_build_object("                                       \
+	"'job_type', j.job_type, 'repository_id', r.id, 'repository_path', r.path,"           \
+	"'repository_name', r.name, 'file_patterns', j.file_patterns,"                        \
+	"'exclude_patterns', j.exclude_patterns, 'skip_reasons', j.skip_reasons,"             \
+	"'commit', j.commit_sha, 'branch', j.branch, 'commit_time', j.commit_time,"           \
+	"'chunk_size', j.chunk_size, 'max_concurrent_chunks', j.max_concurrent_chunks,"       \
+	"'max_retries', j.max_retries, 'max_file_bytes', j.max_file_bytes, 'error', j.error," \
 	"'created_at', j.created_at, 'started_at', j.started_at, 'finished_at', j.finished_at))"
 
-static const char *const job_statuses[] = {"pending",	"planning",		 "running", "paused",
-					   "completed", "completed_with_errors", "failed",  "cancelled"};
+static const char *const job_statuses[] = {
+    "pending", "planning", "running", "paused", "completed", "completed_with_errors", "failed", "cancelled"};
 
 int jobstore_status_valid(const char *s)
 {
@@ -42,7 +42,7 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 	const char *name = strrchr(req->repository_path, '/');
 	const char *params[10];
 	struct pg_result *res;
-	int rc;
+	int rc, attempt;
 
 	snprintf(chunk_size, sizeof(chunk_size), "%d", req->chunk_size);
 	snprintf(max_conc, sizeof(max_conc), "%d", req->max_concurrent_chunks);
@@ -60,16 +60,31 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 	params[9] = req->price_per_1k_tokens ? req->price_per_1k_tokens : "0";
 	/* One statement: the repository upsert and the job insert commit
 	 * together or not at all. */
-	rc = db_query(db, a,
-		      "WITH repo AS ("
-		      " INSERT INTO repositories (path, name) VALUES ($1, $2)"
-		      " ON CONFLICT (path) DO UPDATE SET name = EXCLUDED.name RETURNING id)"
-		      " INSERT INTO jobs (repository_id, job_type, file_patterns, exclude_patterns, chunk_size,"
-		      "  max_concurrent_chunks, max_retries, max_file_bytes, price_per_1k_tokens)"
-		      " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::numeric FROM repo RETURNING id",
-		      10, params, &res);
-	if (rc)
-		return rc;
+	/* A repository created at this very moment by another request is
+	 * not in this statement's snapshot: the second attempt sees it. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		rc = db_query(
+		    db, a,
+		    /* DO NOTHING takes no lock on an existing repository row: an
+		     * update here would deadlock with a planner that holds the
+		     * active job's row and updates the repository. */
+		    "WITH ins AS ("
+		    " INSERT INTO repositories (path, name) VALUES ($1, $2)"
+		    " ON CONFLICT (path) DO NOTHING RETURNING id),"
+		    " repo AS (SELECT id FROM ins UNION ALL SELECT id FROM repositories WHERE path = $1"
+		    " AND NOT EXISTS (SELECT 1 FROM ins))"
+		    " INSERT INTO jobs (repository_id, job_type, file_patterns, exclude_patterns, chunk_size,"
+		    "  max_concurrent_chunks, max_retries, max_file_bytes, price_per_1k_tokens)"
+		    " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::numeric FROM repo "
+		    "RETURNING id",
+		    10, params, &res);
+		if (rc)
+			return rc;
+		if (db_nrows(res) > 0)
+			break;
+	}
+	if (db_nrows(res) == 0)
+		return DX_E_CONFLICT;
 	*job_id = arena_strdup(a, db_value(res, 0, 0));
 	return 0;
 }
@@ -101,16 +116,18 @@ int jobstore_list_json(struct db *db, struct arena *a, const char *status, const
 
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(off, sizeof(off), "%d", offset);
-	rc = db_query(db, a,
-		      "WITH page AS ("
-		      " SELECT " JOB_JSON " AS doc, j.created_at FROM jobs j JOIN repositories r ON r.id = j.repository_id"
-		      " WHERE ($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR r.path = $2)"
-		      " ORDER BY j.created_at DESC, j.id LIMIT $3::int OFFSET $4::int)"
-		      " SELECT json_build_object('jobs', coalesce((SELECT jsonb_agg(doc ORDER BY created_at DESC)"
-		      " FROM page), '[]'::jsonb), 'total', (SELECT count(*) FROM jobs j JOIN repositories r"
-		      " ON r.id = j.repository_id WHERE ($1::text IS NULL OR j.status = $1)"
-		      " AND ($2::text IS NULL OR r.path = $2)), 'limit', $3::int, 'offset', $4::int)",
-		      4, params, &res);
+	rc = db_query(
+	    db, a,
+	    "WITH page AS ("
+	    " SELECT " JOB_JSON
+	    " AS doc, j.created_at FROM jobs j JOIN repositories r ON r.id = j.repository_id"
+	    " WHERE ($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR r.path = $2)"
+	    " ORDER BY j.created_at DESC, j.id LIMIT $3::int OFFSET $4::int)"
+	    " SELECT json_build_object('jobs', coalesce((SELECT jsonb_agg(doc ORDER BY created_at DESC)"
+	    " FROM page), '[]'::jsonb), 'total', (SELECT count(*) FROM jobs j JOIN repositories r"
+	    " ON r.id = j.repository_id WHERE ($1::text IS NULL OR j.status = $1)"
+	    " AND ($2::text IS NULL OR r.path = $2)), 'limit', $3::int, 'offset', $4::int)",
+	    4, params, &res);
 	if (rc)
 		return rc;
 	*json = db_value(res, 0, 0);
@@ -122,8 +139,8 @@ int jobstore_list_json(struct db *db, struct arena *a, const char *status, const
  * applied; when it did not, looks at the current status: "same" (already
  * there) is success, an ended job is DX_E_CONFLICT, none is DX_E_NOTFOUND.
  */
-static int jobstore_transition(struct db *db, struct arena *a, const char *job_id, const char *sql, const char *same,
-			       const char **status)
+static int jobstore_transition(struct db *db, struct arena *a, const char *job_id, const char *sql,
+			       const char *same, const char **status)
 {
 	struct pg_result *res;
 	int rc;
@@ -146,11 +163,12 @@ static int jobstore_transition(struct db *db, struct arena *a, const char *job_i
 
 int jobstore_pause(struct db *db, struct arena *a, const char *job_id, const char **status)
 {
-	return jobstore_transition(db, a, job_id,
-				   "UPDATE jobs SET status = 'paused', planner = NULL, planner_lease_until = NULL,"
-				   " updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')"
-				   " RETURNING status",
-				   "|paused|", status);
+	return jobstore_transition(
+	    db, a, job_id,
+	    "UPDATE jobs SET status = 'paused', planner = NULL, planner_lease_until = NULL,"
+	    " updated_at = now() WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running')"
+	    " RETURNING status",
+	    "|paused|", status);
 }
 
 int jobstore_resume(struct db *db, struct arena *a, const char *job_id, const char **status, int *plan,
@@ -165,11 +183,12 @@ int jobstore_resume(struct db *db, struct arena *a, const char *job_id, const ch
 	*nchunks = 0;
 	/* A job paused before its plan was recorded has no chunks: it goes
 	 * back to pending and is planned again. */
-	rc = jobstore_transition(db, a, job_id,
-				 "UPDATE jobs j SET status = CASE WHEN EXISTS (SELECT 1 FROM chunks c WHERE c.job_id = j.id)"
-				 " OR j.chunks_total > 0 THEN 'running' ELSE 'pending' END, updated_at = now()"
-				 " WHERE j.id = $1::uuid AND j.status = 'paused' RETURNING j.status",
-				 "|pending|planning|running|", status);
+	rc = jobstore_transition(
+	    db, a, job_id,
+	    "UPDATE jobs j SET status = CASE WHEN EXISTS (SELECT 1 FROM chunks c WHERE c.job_id = j.id)"
+	    " OR j.chunks_total > 0 THEN 'running' ELSE 'pending' END, updated_at = now()"
+	    " WHERE j.id = $1::uuid AND j.status = 'paused' RETURNING j.status",
+	    "|pending|planning|running|", status);
 	if (rc)
 		return rc;
 	if (strcmp(*status, "pending") == 0) {
@@ -194,12 +213,13 @@ int jobstore_resume(struct db *db, struct arena *a, const char *job_id, const ch
 
 int jobstore_cancel(struct db *db, struct arena *a, const char *job_id, const char **status)
 {
-	return jobstore_transition(db, a, job_id,
-				   "UPDATE jobs SET status = 'cancelled', finished_at = now(), updated_at = now(),"
-				   " planner = NULL, planner_lease_until = NULL"
-				   " WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running', 'paused')"
-				   " RETURNING status",
-				   "|cancelled|", status);
+	return jobstore_transition(
+	    db, a, job_id,
+	    "UPDATE jobs SET status = 'cancelled', finished_at = now(), updated_at = now(),"
+	    " planner = NULL, planner_lease_until = NULL"
+	    " WHERE id = $1::uuid AND status IN ('pending', 'planning', 'running', 'paused')"
+	    " RETURNING status",
+	    "|cancelled|", status);
 }
 
 int jobstore_errors_json(struct db *db, struct arena *a, const char *job_id, const char *kind, int limit,
@@ -230,4 +250,41 @@ int jobstore_errors_json(struct db *db, struct arena *a, const char *job_id, con
 		return rc;
 	*json = db_value(res, 0, 0);
 	return 0;
+}
+
+int jobstore_count_by_status(struct db *db, const char *const *statuses, size_t n, int64_t *counts)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	size_t i;
+	int rc, row;
+
+	memset(counts, 0, n * sizeof(*counts));
+	rc = db_query(db, a, "SELECT status, count(*) FROM jobs GROUP BY status", 0, NULL, &res);
+	for (row = 0; rc == 0 && row < db_nrows(res); row++)
+		for (i = 0; i < n; i++)
+			if (strcmp(statuses[i], db_value(res, row, 0)) == 0)
+				counts[i] = db_int64(res, row, 1);
+	arena_free(a);
+	return rc;
+}
+
+int jobstore_dead_letters(struct db *db, int64_t *active, int64_t *total)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	int rc;
+
+	*active = *total = 0;
+	rc = db_query(
+	    db, a,
+	    "SELECT count(*) FILTER (WHERE j.status IN ('pending', 'planning', 'running', 'paused')),"
+	    " count(*) FROM chunks c JOIN jobs j ON j.id = c.job_id WHERE c.status = 'dead'",
+	    0, NULL, &res);
+	if (rc == 0) {
+		*active = db_int64(res, 0, 0);
+		*total = db_int64(res, 0, 1);
+	}
+	arena_free(a);
+	return rc;
 }

@@ -59,6 +59,12 @@ int jobstore_cancel(struct db *db, struct arena *a, const char *job_id, const ch
 int jobstore_errors_json(struct db *db, struct arena *a, const char *job_id, const char *kind, int limit,
 			 int offset, const char **json);
 
+/* Counts jobs with each of the n statuses into counts. */
+int jobstore_count_by_status(struct db *db, const char *const *statuses, size_t n, int64_t *counts);
+
+/* Dead-lettered chunks of jobs that have not ended, and of all jobs. */
+int jobstore_dead_letters(struct db *db, int64_t *active, int64_t *total);
+
 /* True when s is a job status name. */
 int jobstore_status_valid(const char *s);
 

@@ -16,8 +16,8 @@
 #include "util/digest.h"
 #include "util/status.h"
 
-#define KEY_PREFIX "dxp_"
-#define KEY_ID_BYTES 6
+#define KEY_PREFIX	 "dxp_"
+#define KEY_ID_BYTES	 6
 #define KEY_SECRET_BYTES 32
 
 static const char *const scope_names[] = {"none", "read", "write", "admin"};
@@ -56,7 +56,8 @@ static int random_bytes(uint8_t *out, size_t n)
 int keystore_create(struct db *db, struct arena *a, const char *name, enum key_scope scope, const char **key)
 {
 	uint8_t idb[KEY_ID_BYTES], secret[KEY_SECRET_BYTES], md[DIGEST_SHA256_LEN];
-	char id_hex[2 * KEY_ID_BYTES + 1], secret_hex[2 * KEY_SECRET_BYTES + 1], md_hex[2 * DIGEST_SHA256_LEN + 3];
+	char id_hex[2 * KEY_ID_BYTES + 1], secret_hex[2 * KEY_SECRET_BYTES + 1],
+	    md_hex[2 * DIGEST_SHA256_LEN + 3];
 	const char *params[4];
 	char *k;
 	int rc;
@@ -79,8 +80,9 @@ int keystore_create(struct db *db, struct arena *a, const char *name, enum key_s
 	params[1] = name;
 	params[2] = md_hex;
 	params[3] = keystore_scope_name(scope);
-	rc = db_query(db, a, "INSERT INTO api_keys (key_id, name, key_sha256, scope) VALUES ($1, $2, $3::bytea, $4)", 4,
-		      params, NULL);
+	rc = db_query(db, a,
+		      "INSERT INTO api_keys (key_id, name, key_sha256, scope) VALUES ($1, $2, $3::bytea, $4)",
+		      4, params, NULL);
 	if (rc)
 		return rc;
 	*key = k;
@@ -92,11 +94,12 @@ int keystore_list_json(struct db *db, struct arena *a, const char **json)
 	struct pg_result *res;
 	int rc;
 
-	rc = db_query(db, a,
-		      "SELECT json_build_object('keys', coalesce(json_agg(json_build_object('name', name, 'key_id',"
-		      " key_id, 'scope', scope, 'created_at', created_at, 'last_used_at', last_used_at,"
-		      " 'revoked_at', revoked_at) ORDER BY created_at), '[]'::json)) FROM api_keys",
-		      0, NULL, &res);
+	rc = db_query(
+	    db, a,
+	    "SELECT json_build_object('keys', coalesce(json_agg(json_build_object('name', name, 'key_id',"
+	    " key_id, 'scope', scope, 'created_at', created_at, 'last_used_at', last_used_at,"
+	    " 'revoked_at', revoked_at) ORDER BY created_at), '[]'::json)) FROM api_keys",
+	    0, NULL, &res);
 	if (rc)
 		return rc;
 	*json = db_value(res, 0, 0);
@@ -130,8 +133,8 @@ int keystore_verify(struct db *db, const char *key, struct key_principal *who)
 	int rc;
 
 	/* Shape first: "dxp_" + 12 hex + "_" + 64 hex. */
-	if (strlen(key) != 4 + 2 * KEY_ID_BYTES + 1 + 2 * KEY_SECRET_BYTES || strncmp(key, KEY_PREFIX, 4) != 0 ||
-	    key[4 + 2 * KEY_ID_BYTES] != '_')
+	if (strlen(key) != 4 + 2 * KEY_ID_BYTES + 1 + 2 * KEY_SECRET_BYTES ||
+	    strncmp(key, KEY_PREFIX, 4) != 0 || key[4 + 2 * KEY_ID_BYTES] != '_')
 		return DX_E_UNAUTHORIZED;
 	for (i = 4; key[i]; i++)
 		if (i != 4 + 2 * KEY_ID_BYTES && !strchr("0123456789abcdef", key[i]))
@@ -168,7 +171,8 @@ int keystore_verify(struct db *db, const char *key, struct key_principal *who)
 	who->scope = keystore_scope(db_value(res, 0, 2));
 	/* last_used_at at most once a minute: no write per request. */
 	if (strcmp(db_value(res, 0, 5), "t") == 0)
-		(void)db_query(db, NULL, "UPDATE api_keys SET last_used_at = now() WHERE key_id = $1", 1, params, NULL);
+		(void)db_query(db, NULL, "UPDATE api_keys SET last_used_at = now() WHERE key_id = $1", 1,
+			       params, NULL);
 out:
 	arena_free(a);
 	return rc;

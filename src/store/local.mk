@@ -5,3 +5,4 @@ libdocxp_a_SOURCES += \
 	src/store/jobstore.c src/store/jobstore.h \
 	src/store/keystore.c src/store/keystore.h \
 	src/store/migrate.c src/store/migrate.h
+libdocxp_a_SOURCES += src/store/searchstore.c src/store/searchstore.h

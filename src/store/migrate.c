@@ -70,7 +70,8 @@ int migrate_run(struct db *db, int *applied)
 		if (rc == 0)
 			rc = db_exec(db, m->sql);
 		if (rc == 0)
-			rc = db_query(db, NULL, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
+			rc = db_query(db, NULL,
+				      "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
 				      params, NULL);
 		if (rc == 0)
 			rc = db_commit(db);

@@ -59,8 +59,10 @@ static const struct conf_key conf_keys[] = {
      "largest request body accepted"},
     {"api", "max_streams", CONF_INT, OFF(api_max_streams), "8", 0, 1024, NULL, false, NULL,
      "concurrent SSE streams (must stay below threads)"},
-    {"api", "sse_heartbeat_seconds", CONF_INT, OFF(api_sse_heartbeat_seconds), "15", 1, 300, NULL, false, NULL,
-     "idle SSE streams get a comment this often (detects gone clients)"},
+    {"api", "sse_heartbeat_seconds", CONF_INT, OFF(api_sse_heartbeat_seconds), "15", 1, 300, NULL, false,
+     NULL, "idle SSE streams get a comment this often (detects gone clients)"},
+    {"api", "slow_request_ms", CONF_INT, OFF(api_slow_request_ms), "500", 0, 600000, NULL, false, NULL,
+     "requests slower than this are logged as slow (0: never)"},
     {"indexing", "repository_roots", CONF_STR, OFF(repository_roots), "/srv/repos", 0, 0, NULL, false, NULL,
      "colon-separated directories under which repositories may live"},
     {"indexing", "chunk_size", CONF_INT, OFF(chunk_size), "25", 1, 10000, NULL, false, "INDEXING_CHUNK_SIZE",
@@ -93,8 +95,8 @@ static const struct conf_key conf_keys[] = {
      "embedding requests in flight per worker (bedrock)"},
     {"embedding", "max_attempts", CONF_INT, OFF(embedding_max_attempts), "8", 1, 100, NULL, false, NULL,
      "attempts per embedding request (AWS standard retry, full-jitter backoff)"},
-    {"embedding", "max_text_chars", CONF_INT, OFF(embedding_max_text_chars), "50000", 100, 1000000, NULL, false,
-     NULL, "texts are cut to this length before embedding (Titan v2: 50,000 characters)"},
+    {"embedding", "max_text_chars", CONF_INT, OFF(embedding_max_text_chars), "50000", 100, 1000000, NULL,
+     false, NULL, "texts are cut to this length before embedding (Titan v2: 50,000 characters)"},
     {"embedding", "price_per_1k_tokens", CONF_STR, OFF(embedding_price_per_1k_tokens), "0.00002", 0, 0, NULL,
      false, NULL, "USD per 1,000 input tokens, for cost accounting"},
     {"aws", "region", CONF_STR, OFF(aws_region), "us-east-1", 0, 0, NULL, false, "AWS_REGION",
@@ -324,7 +326,8 @@ static int conf_check_permissions(struct conf *cfg, FILE *f, const char *path)
 		return 0;
 	if ((cfg->redis_password && *cfg->redis_password) || conf_uri_has_password(cfg->database_uri)) {
 		snprintf(cfg->errmsg, sizeof(cfg->errmsg),
-			 "%s holds secrets (a password) and is readable by every user; chmod o-r %s", path, path);
+			 "%s holds secrets (a password) and is readable by every user; chmod o-r %s", path,
+			 path);
 		return DX_E_CONFIG;
 	}
 	return 0;
@@ -405,16 +408,18 @@ int conf_load(struct conf *cfg, const char *path)
 		double price = strtod(cfg->embedding_price_per_1k_tokens, &end);
 
 		if (end == cfg->embedding_price_per_1k_tokens || *end || price < 0 || price > 1000) {
-			snprintf(cfg->errmsg, sizeof(cfg->errmsg),
-				 "embedding.price_per_1k_tokens must be a decimal number of dollars, not '%s'",
-				 cfg->embedding_price_per_1k_tokens);
+			snprintf(
+			    cfg->errmsg, sizeof(cfg->errmsg),
+			    "embedding.price_per_1k_tokens must be a decimal number of dollars, not '%s'",
+			    cfg->embedding_price_per_1k_tokens);
 			return DX_E_CONFIG;
 		}
 	}
 	if (cfg->api_max_streams >= cfg->api_threads) {
-		snprintf(cfg->errmsg, sizeof(cfg->errmsg),
-			 "api.max_streams (%d) must be smaller than api.threads (%d): each stream holds a thread",
-			 cfg->api_max_streams, cfg->api_threads);
+		snprintf(
+		    cfg->errmsg, sizeof(cfg->errmsg),
+		    "api.max_streams (%d) must be smaller than api.threads (%d): each stream holds a thread",
+		    cfg->api_max_streams, cfg->api_threads);
 		return DX_E_CONFIG;
 	}
 	if (cfg->embedding_dimensions != 256 && cfg->embedding_dimensions != 512 &&

@@ -6,7 +6,8 @@
  * keys: DOCXP_<SECTION>_<KEY> (e.g. DOCXP_DATABASE_URI), plus the variables
  * of the system docxp replaces (INDEXING_CHUNK_SIZE, MAX_CONCURRENT_CHUNKS,
  * INDEXING_MAX_RETRIES, EMBEDDING_CACHE_TTL_HOURS, AWS_REGION,
- * BEDROCK_EMBED_MODEL_ID). Precedence: default < file < environment.
+ * BEDROCK_EMBED_MODEL_ID, TARGET_SEARCH_LATENCY_P50_MS, TARGET_SEARCH_LATENCY_P95_MS).
+ * Precedence: default < file < environment.
  */
 #ifndef DOCXP_CONF_H
 #define DOCXP_CONF_H
@@ -34,6 +35,7 @@ struct conf {
 	long api_max_body_bytes;
 	int api_max_streams;
 	int api_sse_heartbeat_seconds;
+	int api_slow_request_ms;
 	/* [indexing] */
 	char *repository_roots; /* colon-separated absolute directories */
 	int chunk_size;
@@ -62,6 +64,11 @@ struct conf {
 	char *bedrock_endpoint; /* "" = https://bedrock-runtime.<region>.amazonaws.com */
 	/* [log] */
 	char *log_level;
+	/* [search] */
+	int search_memory_budget_mb;
+	int search_target_p50_ms;
+	int search_target_p95_ms;
+	int search_keyword_candidates;
 
 	char *path;	  /* file the values came from, NULL if none */
 	char errmsg[512]; /* why the last conf_load failed */

@@ -31,9 +31,9 @@
 	X(DX_E_TIMEOUT, -1016, "timeout", 504, 75)                  \
 	X(DX_E_INTERNAL, -1017, "internal_error", 500, 70)          \
 	X(DX_E_LEASE_LOST, -1018, "lease_lost", 409, 75)            \
-	X(DX_E_USAGE, -1019, "usage", 400, 64)                                 \
-	X(DX_E_JOB_STOPPED, -1020, "job_not_running", 409, 75)                 \
-	X(DX_E_THROTTLED, -1021, "throttled", 503, 75)                         \
+	X(DX_E_USAGE, -1019, "usage", 400, 64)                      \
+	X(DX_E_JOB_STOPPED, -1020, "job_not_running", 409, 75)      \
+	X(DX_E_THROTTLED, -1021, "throttled", 503, 75)              \
 	X(DX_E_CREDENTIALS, -1022, "credentials_expired", 503, 77)
 
 enum dx_status {

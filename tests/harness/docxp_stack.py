@@ -280,12 +280,26 @@ class Notifier:
 
 class Stack:
     def __init__(self, dir=None, workers=1, builddir=None, srcdir=None, extra_conf=None,
-                 docxp=True, detach=False, start_timeout=60, name="docxp"):
+                 docxp=True, detach=False, start_timeout=60, name="docxp",
+                 api_via_socket_activation=False, fake_bedrock=False, bedrock_faults=None):
         """dir: scratch directory (created; default a new one under $TMPDIR or
         /tmp).  workers: docxp-workers started by start().  extra_conf:
         {section: {key: value}} merged into the INI file.  docxp=False starts
         only PostgreSQL, Redis and nginx (harness self-test).  detach: the
-        processes outlive this Python process (demo)."""
+        processes outlive this Python process (demo).
+        api_via_socket_activation: docxp-api is started the way
+        docxp-api.socket starts it: systemd-socket-activate holds the
+        socket and execs docxp-api (listening fd 3) on the first
+        connection.
+        fake_bedrock: also start tests/harness/fake_bedrock.py (it verifies
+        every request's SigV4 signature with botocore) and configure
+        [embedding] provider = bedrock against it, with credentials from a
+        credential_process JSON file the harness writes (write_aws_credentials);
+        bedrock_faults: {"throttle": 0.2, "error5xx": 0.1, "latency_ms": 50,
+        "expired": [akid]} set at start (bedrock_config() changes them later)."""
+        self.fake_bedrock = fake_bedrock
+        self.bedrock_faults = dict(bedrock_faults or {})
+        self.bedrock_port = None
         self.builddir = os.path.abspath(builddir or os.environ.get("DOCXP_BUILDDIR") or REPO)
         self.srcdir = os.path.abspath(srcdir or os.environ.get("DOCXP_SRCDIR") or REPO)
         self.created_dir = dir is None
@@ -295,6 +309,7 @@ class Stack:
         self.nworkers = workers
         self.extra_conf = extra_conf or {}
         self.with_docxp = docxp
+        self.api_via_socket_activation = api_via_socket_activation
         self.detach = detach
         self.start_timeout = start_timeout
         self.is_root = os.geteuid() == 0
@@ -407,6 +422,8 @@ class Stack:
         self.start_redis()          # Popen returns at once; PG init overlaps it
         self._start_pg()
         self._wait_redis()
+        if self.fake_bedrock:
+            self._start_fake_bedrock()
         self._write_config()
         self._write_env()
         if self.with_docxp:
@@ -609,6 +626,9 @@ http {
         if notify:
             env["NOTIFY_SOCKET"] = notify
         env.setdefault("ASAN_OPTIONS", "abort_on_error=0:detect_leaks=1")
+        if self.fake_bedrock:  # the credentials file is what the daemons must use
+            for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+                env.pop(k, None)
         return env
 
     def _start_daemon(self, name, argv, env=None):
@@ -628,7 +648,49 @@ http {
         raise StackError("%s %s; %s:\n%s" % (name, why, logf, tail(logf)))
 
     def start_api(self):
+        if self.api_via_socket_activation:
+            self._start_api_socket_activated()
+            return
         self._start_daemon("api", [self.binary("docxp-api"), "-c", self.config])
+
+    def _start_api_socket_activated(self):
+        """systemd-socket-activate -l SOCKET docxp-api: the socket exists
+        before docxp-api runs; the first connection (ours, like a first
+        request through nginx) makes it exec docxp-api with the listening
+        socket as fd 3.  It passes only the variables named with -E."""
+        exe = shutil.which("systemd-socket-activate") or "/usr/bin/systemd-socket-activate"
+        if not os.access(exe, os.X_OK):
+            raise StackError("systemd-socket-activate not found (apt-get install systemd)")
+        sock = self.api_socket
+        if os.path.lexists(sock):
+            os.unlink(sock)
+        notify = self.notifier.new("api")
+        denv = self._daemon_env(notify)
+        argv = [exe, "-l", sock]
+        for k in sorted(denv):
+            argv += ["-E", k]
+        argv += [self.binary("docxp-api"), "-c", self.config]
+        logf = self.path("logs", "api.log")
+        p = self._spawn("api", argv, logf, env=denv)
+
+        def listening():
+            if p.poll() is not None:
+                raise StackError("systemd-socket-activate exited with %s:\n%s"
+                                 % (p.returncode, tail(logf)))
+            return os.path.exists(sock)
+        wait_until(listening, 10, "systemd-socket-activate listening on %s" % sock)
+        # SocketMode= of the harness: nginx's workers (nobody) connect.
+        os.chmod(sock, 0o666)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.connect(sock)
+            ok = self.notifier.wait("api", "READY=1", self.start_timeout,
+                                    lambda: p.poll() is None)
+        if not ok:
+            why = ("exited with status %s" % p.returncode) if ok is False else \
+                "sent no READY=1 within %ss" % self.start_timeout
+            self._stop_proc("api")
+            raise StackError("docxp-api (socket-activated) %s; %s:\n%s" % (why, logf, tail(logf)))
+        return p
 
     def stop_api(self, sig=signal.SIGTERM):
         return self._stop_proc("api", sig=sig)
@@ -786,6 +848,10 @@ http {
             "indexing": {"repository_roots": "/"},
             "log": {"level": "info"},
         }
+        if self.fake_bedrock:
+            conf["embedding"] = {"provider": "bedrock"}
+            conf["aws"] = {"bedrock_endpoint": self.bedrock_url, "region": "us-east-1",
+                           "credentials_file": self.aws_credentials_file}
         for sec, kv in self.extra_conf.items():
             conf.setdefault(sec, {}).update({k: str(v) for k, v in kv.items()})
         with open(self.config, "w") as f:
@@ -794,6 +860,80 @@ http {
                 f.write("[%s]\n" % sec)
                 for k, v in kv.items():
                     f.write("%s = %s\n" % (k, v))
+
+    # ---- fake Bedrock (fake_bedrock=True) -----------------------------------
+
+    @property
+    def bedrock_url(self):
+        return "http://127.0.0.1:%d" % self.bedrock_port
+
+    @property
+    def aws_credentials_file(self):
+        return self.path("aws-credentials.json")
+
+    def write_aws_credentials(self, access_key_id="AKIDDOCXPTEST1", valid_seconds=3600,
+                              secret=None, token=None):
+        """Writes the credentials state file atomically (mode 0600), as
+        docxp-credentials does; the fake accepts the keys it finds there."""
+        exp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + valid_seconds))
+        d = {"Version": 1, "AccessKeyId": access_key_id,
+             "SecretAccessKey": secret or "secret-of-" + access_key_id,
+             "SessionToken": token or "token/of+" + access_key_id, "Expiration": exp}
+        tmp = self.aws_credentials_file + ".tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(d, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, self.aws_credentials_file)
+
+    def _start_fake_bedrock(self):
+        portfile = self.path("run", "fake_bedrock.port")
+        if os.path.exists(portfile):
+            os.unlink(portfile)
+        if not os.path.exists(self.aws_credentials_file):
+            self.write_aws_credentials()
+        argv = ["/usr/bin/python3", os.path.join(self.srcdir, "tests", "harness", "fake_bedrock.py"),
+                "--port", "0", "--port-file", portfile, "--credentials-file", self.aws_credentials_file,
+                "--log", self.path("logs", "fake_bedrock.jsonl")]
+        f = self.bedrock_faults
+        for k, opt in (("throttle", "--throttle"), ("error5xx", "--error5xx"),
+                       ("timeout408", "--timeout408"), ("latency_ms", "--latency-ms")):
+            if k in f:
+                argv += [opt, str(f[k])]
+        if f.get("expired"):
+            argv += ["--expired", ",".join(f["expired"])]
+        p = self._spawn("fake_bedrock", argv, self.path("logs", "fake_bedrock.log"), env=dict(os.environ))
+
+        def up():
+            if p.poll() is not None:
+                raise StackError("fake_bedrock.py exited with %s (python3-botocore installed?):\n%s"
+                                 % (p.returncode, tail(self.path("logs", "fake_bedrock.log"))))
+            return read_pidfile(portfile)
+        self.bedrock_port = wait_until(up, 20, "fake_bedrock.py port file")
+
+    def bedrock_control(self, path, body=None):
+        """GET (body None) or POST a control endpoint of the fake Bedrock
+        (/_fake/stats, /_fake/requests, /_fake/config, /_fake/reset)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.bedrock_port, timeout=30)
+        try:
+            if body is None:
+                conn.request("GET", path)
+            else:
+                conn.request("POST", path, body=json.dumps(body).encode(),
+                             headers={"Content-Type": "application/json"})
+            return json.loads(conn.getresponse().read() or b"null")
+        finally:
+            conn.close()
+
+    def bedrock_stats(self):
+        """Counters of the fake: requests, sig_ok, sig_bad, statuses, errors."""
+        return self.bedrock_control("/_fake/stats")
+
+    def bedrock_config(self, **faults):
+        """Changes the fake's faults at run time (throttle=, error5xx=,
+        timeout408=, latency_ms=, expired=[...])."""
+        return self.bedrock_control("/_fake/config", faults)
 
     def env_vars(self):
         env = {"DOCXP_URL": self.url, "DOCXP_PGURI": self.pguri,

@@ -7,3 +7,5 @@ include $(srcdir)/tests/unit/http/local.mk
 include $(srcdir)/tests/unit/store/local.mk
 include $(srcdir)/tests/unit/queue/local.mk
 include $(srcdir)/tests/unit/api/local.mk
+include $(srcdir)/tests/unit/aws/local.mk
+include $(srcdir)/tests/unit/search/local.mk

@@ -68,7 +68,7 @@ static void test_replay(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_replay),
+	    cmocka_unit_test(test_replay),
 	};
 
 	return cmocka_run_group_tests_name("fuzz_regressions", tests, NULL, NULL);

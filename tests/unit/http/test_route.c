@@ -85,7 +85,7 @@ static void handler_none(struct http_request *r)
 static void test_router(void **state)
 {
 	static const struct http_route routes[] = {
-	    {"GET", "/v1/jobs", handler_none, 0},	    {"POST", "/v1/jobs", handler_none, 0},
+	    {"GET", "/v1/jobs", handler_none, 0},      {"POST", "/v1/jobs", handler_none, 0},
 	    {"GET", "/v1/jobs/{id}", handler_none, 0}, {"DELETE", "/v1/jobs/{id}", handler_none, 0},
 	    {"GET", "/v1/jobs/{id}", handler_none, 0},
 	};

@@ -177,9 +177,12 @@ static void test_secret_permissions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_file_values),
-	    cmocka_unit_test(test_errors),	cmocka_unit_test(test_missing_explicit_file),
-	    cmocka_unit_test(test_environment), cmocka_unit_test(test_dump_hides_secrets),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_file_values),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_missing_explicit_file),
+	    cmocka_unit_test(test_environment),
+	    cmocka_unit_test(test_dump_hides_secrets),
 	    cmocka_unit_test(test_secret_permissions),
 	};
 

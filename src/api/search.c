@@ -1,0 +1,901 @@
+/*
+ * search.c - /api/v1/search, /api/v1/search/hybrid, /api/v1/search/health
+ * and /api/v1/entities/{id}.
+ *
+ * A search runs up to two legs: keyword (PostgreSQL full text and name
+ * trigrams, src/store/searchstore.c) and semantic (the query embedded
+ * with the configured provider through the embedding cache, then an exact
+ * scan of the repository's vectors held in memory, src/search/vecindex.c),
+ * and fuses them by reciprocal rank. A leg that fails is reported in the
+ * answer ("legs"), never silently dropped.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "api/api.h"
+#include "embed/embed.h"
+#include "queue/embcache.h"
+#include "search/fusion.h"
+#include "search/query.h"
+#include "search/searchstats.h"
+#include "search/vecindex.h"
+#include "store/searchstore.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/conf.h"
+#include "util/glob.h"
+#include "util/log.h"
+#include "util/status.h"
+
+#define SEARCH_MAX_LIMIT     100
+#define SEARCH_MAX_OFFSET    1000
+#define SEARCH_MAX_FILTER    1024
+#define SEARCH_SNIPPET_MAX   240
+#define SEARCH_PROVIDERS_MAX 64
+/* Vectors of a repository being indexed are reloaded at most this often. */
+#define SEARCH_MIN_RELOAD_MS 5000
+/* RRF weights of the semantic leg (the keyword leg's is 1), see
+ * search_run; measured with bench/relevance. */
+#define SEARCH_SEMANTIC_WEIGHT_TOKEN 0.01
+#define SEARCH_SEMANTIC_WEIGHT_PROSE 0.5
+
+enum search_mode { MODE_HYBRID, MODE_KEYWORD, MODE_SEMANTIC };
+static const char *const search_mode_names[] = {"hybrid", "keyword", "semantic"};
+
+struct search_request {
+	const char *query;
+	size_t query_len;
+	enum search_mode mode;
+	const char *repository;
+	const char *language;
+	const char *kind;
+	const char *path_prefix;
+	const char *path_glob;
+	int limit, offset;
+};
+
+/* ---- shared state: the vector index and a pool of embedding providers */
+
+static const struct conf *search_cfg;
+static struct vecindex *search_vx;
+static pthread_mutex_t search_prov_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct embed_provider *search_prov[SEARCH_PROVIDERS_MAX];
+static int search_nprov;
+
+void api_search_init(const struct conf *cfg)
+{
+	search_cfg = cfg;
+	search_vx = vecindex_new((size_t)cfg->search_memory_budget_mb << 20, SEARCH_MIN_RELOAD_MS);
+}
+
+void api_search_fini(void)
+{
+	int i;
+
+	vecindex_free(search_vx);
+	search_vx = NULL;
+	for (i = 0; i < search_nprov; i++)
+		embed_provider_free(search_prov[i]);
+	search_nprov = 0;
+}
+
+/* A provider for this request (one thread at a time uses a provider). */
+static struct embed_provider *search_provider_get(char *errmsg, size_t errlen)
+{
+	struct embed_provider *p = NULL;
+
+	pthread_mutex_lock(&search_prov_mu);
+	if (search_nprov > 0)
+		p = search_prov[--search_nprov];
+	pthread_mutex_unlock(&search_prov_mu);
+	if (!p)
+		p = embed_provider_new(search_cfg, errmsg, errlen);
+	return p;
+}
+
+static void search_provider_put(struct embed_provider *p)
+{
+	pthread_mutex_lock(&search_prov_mu);
+	if (search_nprov < SEARCH_PROVIDERS_MAX) {
+		search_prov[search_nprov++] = p;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&search_prov_mu);
+	embed_provider_free(p);
+}
+
+static double search_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- request decoding ------------------------------------------------ */
+
+static int search_mode_parse(const char *s, enum search_mode *mode)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, search_mode_names[i]) == 0) {
+			*mode = (enum search_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Checks the filters (shared by GET and POST); sends the error. */
+static int search_check_filters(struct http_request *r, struct search_request *q)
+{
+	const char *const vals[] = {q->repository, q->language, q->kind, q->path_prefix, q->path_glob};
+	const char *const names[] = {"repository", "language", "kind", "path_prefix", "path_glob"};
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		if (!vals[i])
+			continue;
+		if (strlen(vals[i]) > SEARCH_MAX_FILTER || !search_utf8_valid(vals[i], strlen(vals[i]))) {
+			http_respond_error(r, DX_E_VALIDATION, "%s must be UTF-8 text of at most %d bytes",
+					   names[i], SEARCH_MAX_FILTER);
+			return -1;
+		}
+	}
+	if (q->path_glob) {
+		const char *why = glob_validate(q->path_glob);
+
+		if (why) {
+			http_respond_error(r, DX_E_VALIDATION, "path_glob is not an acceptable pattern: %s",
+					   why);
+			return -1;
+		}
+	}
+	if (q->path_prefix && q->path_prefix[0] == '/') {
+		http_respond_error(r, DX_E_VALIDATION,
+				   "path_prefix is relative to the repository root (no leading '/')");
+		return -1;
+	}
+	/* An empty filter means no filter. */
+	if (q->repository && !*q->repository)
+		q->repository = NULL;
+	if (q->language && !*q->language)
+		q->language = NULL;
+	if (q->kind && !*q->kind)
+		q->kind = NULL;
+	if (q->path_prefix && !*q->path_prefix)
+		q->path_prefix = NULL;
+	if (q->path_glob && !*q->path_glob)
+		q->path_glob = NULL;
+	/* "/srv/repo/" names the same repository as "/srv/repo". */
+	if (q->repository) {
+		size_t n = strlen(q->repository);
+
+		while (n > 1 && q->repository[n - 1] == '/')
+			n--;
+		q->repository = arena_strndup(r->arena, q->repository, n);
+	}
+	return 0;
+}
+
+/* An optional string member of the body; sends 422 when not a string. */
+static int search_body_string(struct http_request *r, struct json_object *body, const char *field,
+			      const char **out)
+{
+	struct json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(body, field, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		http_respond_error(r, DX_E_VALIDATION, "%s must be a string", field);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int search_body_int(struct http_request *r, struct json_object *body, const char *field, int min,
+			   int max, int *out)
+{
+	struct json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(body, field, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	errno = 0;
+	n = json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_int) || errno || n < min || n > max) {
+		http_respond_error(r, DX_E_VALIDATION, "%s must be an integer from %d to %d", field, min,
+				   max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int search_decode_post(struct http_request *r, struct search_request *q)
+{
+	static const char *const known[] = {"query",	   "mode",	"repository", "language", "kind",
+					    "path_prefix", "path_glob", "limit",      "offset"};
+	struct json_object *body, *v;
+	const char *mode = NULL;
+
+	body = api_parse_body(r);
+	if (!body)
+		return -1;
+	json_object_object_foreach(body, key, val)
+	{
+		size_t i;
+		int ok = 0;
+
+		(void)val;
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			ok |= strcmp(key, known[i]) == 0;
+		if (!ok) {
+			http_respond_error(r, DX_E_VALIDATION, "unknown field '%.64s'", key);
+			return -1;
+		}
+	}
+	if (!json_object_object_get_ex(body, "query", &v) || json_object_is_type(v, json_type_null)) {
+		http_respond_error(r, DX_E_VALIDATION, "query is required");
+		return -1;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		http_respond_error(r, DX_E_VALIDATION, "query must be a string");
+		return -1;
+	}
+	q->query = json_object_get_string(v);
+	q->query_len = (size_t)json_object_get_string_len(v);
+	if (search_body_string(r, body, "mode", &mode))
+		return -1;
+	if (mode && search_mode_parse(mode, &q->mode)) {
+		http_respond_error(r, DX_E_VALIDATION,
+				   "mode must be \"hybrid\", \"keyword\" or \"semantic\"");
+		return -1;
+	}
+	/* repository: a path, or the numeric id */
+	if (json_object_object_get_ex(body, "repository", &v) && json_object_is_type(v, json_type_int)) {
+		q->repository = arena_printf(r->arena, "%lld", (long long)json_object_get_int64(v));
+	} else if (search_body_string(r, body, "repository", &q->repository)) {
+		return -1;
+	}
+	if (search_body_string(r, body, "language", &q->language) ||
+	    search_body_string(r, body, "kind", &q->kind) ||
+	    search_body_string(r, body, "path_prefix", &q->path_prefix) ||
+	    search_body_string(r, body, "path_glob", &q->path_glob) ||
+	    search_body_int(r, body, "limit", 1, SEARCH_MAX_LIMIT, &q->limit) ||
+	    search_body_int(r, body, "offset", 0, SEARCH_MAX_OFFSET, &q->offset))
+		return -1;
+	return search_check_filters(r, q);
+}
+
+static int search_decode_get(struct http_request *r, struct search_request *q)
+{
+	static const char *const known[] = {"q",	"query",     "mode",  "repository",
+					    "language", "kind",	     "path",  "path_prefix",
+					    "glob",	"path_glob", "limit", "offset"};
+	const char *p = r->query, *mode;
+
+	/* Unknown parameters are refused like unknown fields. */
+	while (p && *p) {
+		size_t n = strcspn(p, "=&"), i;
+		int ok = n == 0;
+
+		for (i = 0; i < sizeof(known) / sizeof(known[0]) && !ok; i++)
+			ok = strlen(known[i]) == n && strncmp(p, known[i], n) == 0;
+		if (!ok) {
+			http_respond_error(r, DX_E_VALIDATION, "unknown parameter '%.*s'",
+					   (int)(n > 64 ? 64 : n), p);
+			return -1;
+		}
+		p += strcspn(p, "&");
+		if (*p == '&')
+			p++;
+	}
+	q->query = http_query_param(r, "q");
+	if (!q->query)
+		q->query = http_query_param(r, "query");
+	if (!q->query) {
+		http_respond_error(r, DX_E_BADREQUEST, "query parameter q is required");
+		return -1;
+	}
+	q->query_len = strlen(q->query);
+	mode = http_query_param(r, "mode");
+	if (mode && *mode && search_mode_parse(mode, &q->mode)) {
+		http_respond_error(r, DX_E_VALIDATION, "mode must be hybrid, keyword or semantic");
+		return -1;
+	}
+	q->repository = http_query_param(r, "repository");
+	q->language = http_query_param(r, "language");
+	q->kind = http_query_param(r, "kind");
+	q->path_prefix = http_query_param(r, "path");
+	if (!q->path_prefix)
+		q->path_prefix = http_query_param(r, "path_prefix");
+	q->path_glob = http_query_param(r, "glob");
+	if (!q->path_glob)
+		q->path_glob = http_query_param(r, "path_glob");
+	if (api_query_int(r, "limit", 20, 1, SEARCH_MAX_LIMIT, &q->limit) ||
+	    api_query_int(r, "offset", 0, 0, SEARCH_MAX_OFFSET, &q->offset))
+		return -1;
+	return search_check_filters(r, q);
+}
+
+/* ---- the semantic leg ------------------------------------------------ */
+
+/* Embeds the query like the indexer embeds entity texts: same provider,
+ * model, dimensions and normalisation, through the same cache. */
+static int search_embed(struct http_request *r, struct embed_provider *p, const char *text, float *vec,
+			char *errmsg, size_t errlen)
+{
+	char keys[1][EMBCACHE_KEY_LEN + 1];
+	int tokens = 0, status = 0, ttl = search_cfg->embedding_cache_ttl_hours * 3600;
+	bool hit = false, truncated = false, store = true;
+	struct redisq *q = api_redis_quiet(r);
+	struct embed_batch b;
+	int rc;
+
+	embcache_key(p->name, p->model, p->dimensions, p->normalize, text, keys[0]);
+	if (q &&
+	    embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, 1, p->dimensions, ttl, vec, &tokens,
+			 &hit) == 0 &&
+	    hit)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	b.n = 1;
+	b.texts = &text;
+	b.vectors = vec;
+	b.tokens = &tokens;
+	b.status = &status;
+	b.truncated = &truncated;
+	rc = p->embed(p, &b);
+	if (rc == 0 && status != 0)
+		rc = status;
+	if (rc) {
+		snprintf(errmsg, errlen, "could not embed the query: %s",
+			 b.errmsg[0] ? b.errmsg : status_str(rc));
+		return rc;
+	}
+	if (q)
+		embcache_put(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, 1, p->dimensions, ttl, vec,
+			     &tokens, &store);
+	return 0;
+}
+
+struct search_loader {
+	struct db *db;
+	int64_t repo;
+	const char *model;
+	int dims;
+	size_t max_bytes;
+	struct vecset *set;
+	char *errmsg;
+	size_t errlen;
+};
+
+static int search_sink_begin(void *arg, size_t count, int dims)
+{
+	struct search_loader *ld = arg;
+	size_t need = vecset_estimate(dims, count);
+
+	if (need > ld->max_bytes) {
+		snprintf(ld->errmsg, ld->errlen,
+			 "the repository's %zu vectors need %zu MiB, more than search.memory_budget_mb (%zu)",
+			 count, need >> 20, ld->max_bytes >> 20);
+		return DX_E_TOOLARGE;
+	}
+	ld->set = vecset_new(dims, count);
+	return 0;
+}
+
+static int search_sink_row(void *arg, int64_t id, const int8_t *vec, const char *kind, const char *language,
+			   const char *path)
+{
+	struct search_loader *ld = arg;
+
+	/* rows beyond the counted snapshot cannot happen (one snapshot) */
+	(void)vecset_add(ld->set, id, vec, kind, language, path);
+	return 0;
+}
+
+static int search_load(void *arg, size_t max_bytes, struct vecset **out, char *errmsg, size_t errlen)
+{
+	struct search_loader *ld = arg;
+	struct searchstore_vec_sink sink = {search_sink_begin, search_sink_row, ld};
+	double t0 = search_now_ms();
+	int rc;
+
+	ld->max_bytes = max_bytes;
+	ld->errmsg = errmsg;
+	ld->errlen = errlen;
+	ld->set = NULL;
+	rc = searchstore_load_vectors(ld->db, ld->repo, ld->model, ld->dims, &sink);
+	if (rc) {
+		if (rc == DX_E_DB)
+			snprintf(errmsg, errlen, "could not load the vectors: %s", ld->db->errmsg);
+		vecset_free(ld->set);
+		return rc;
+	}
+	log_info("search vectors loaded | repository=%lld model=%s vectors=%zu mib=%zu ms=%.0f",
+		 (long long)ld->repo, ld->model, vecset_count(ld->set), vecset_bytes(ld->set) >> 20,
+		 search_now_ms() - t0);
+	*out = ld->set;
+	return 0;
+}
+
+static int search_hit_cmp(const void *pa, const void *pb)
+{
+	const struct vec_hit *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->entity_id < b->entity_id ? -1 : a->entity_id > b->entity_id;
+}
+
+/* Runs the semantic leg over repos; fills ids/scores (want at most). */
+static int search_semantic(struct http_request *r, struct db *db, const struct search_query *sq,
+			   const struct search_request *q, const struct searchstore_repo *repos,
+			   size_t nrepos, size_t want, int64_t **ids, double **scores, size_t *n,
+			   char *errmsg, size_t errlen)
+{
+	struct vec_filter f = {q->language, q->kind, q->path_prefix, q->path_glob};
+	struct embed_provider *p;
+	struct vec_hit *all, *hits;
+	const char *model;
+	float *vec;
+	size_t nall = 0, i, j, failed = 0;
+	int rc = 0;
+
+	*n = 0;
+	*ids = NULL;
+	*scores = NULL;
+	p = search_provider_get(errmsg, errlen);
+	if (!p)
+		return DX_E_CONFIG;
+	vec = arena_alloc(r->arena, (size_t)p->dimensions * sizeof(float));
+	rc = search_embed(r, p, sq->text, vec, errmsg, errlen);
+	model = arena_printf(r->arena, "%s/%s/%d", p->name, p->model, p->dimensions);
+	if (rc)
+		goto out;
+	all = arena_alloc(r->arena, (nrepos * want + 1) * sizeof(*all));
+	hits = arena_alloc(r->arena, (want + 1) * sizeof(*hits));
+	for (i = 0; i < nrepos; i++) {
+		struct search_loader ld = {db, repos[i].id, model, p->dimensions, 0, NULL, NULL, 0};
+		char why[256];
+		size_t nh = 0;
+
+		rc = vecindex_search(search_vx, repos[i].id, model, repos[i].signature, search_load, &ld, vec,
+				     p->dimensions, &f, want, hits, &nh, why, sizeof(why));
+		if (rc) {
+			failed++;
+			snprintf(errmsg, errlen, "%s: %s", repos[i].path, why);
+			log_warn("semantic search failed: %s | req=%s repository=%s", why, r->request_id,
+				 repos[i].path);
+			continue;
+		}
+		for (j = 0; j < nh; j++)
+			all[nall++] = hits[j];
+	}
+	rc = (nrepos > 0 && failed == nrepos) ? DX_E_UNAVAILABLE : 0;
+	if (rc == 0 && failed)
+		log_warn("semantic leg partial: %zu of %zu repositories failed | req=%s", failed, nrepos,
+			 r->request_id);
+	qsort(all, nall, sizeof(*all), search_hit_cmp);
+	if (nall > want)
+		nall = want;
+	*ids = arena_alloc(r->arena, (nall + 1) * sizeof(int64_t));
+	*scores = arena_alloc(r->arena, (nall + 1) * sizeof(double));
+	for (i = 0; i < nall; i++) {
+		(*ids)[i] = all[i].entity_id;
+		(*scores)[i] = all[i].score;
+	}
+	*n = nall;
+	if (rc == 0 && failed == 0)
+		errmsg[0] = '\0';
+out:
+	search_provider_put(p);
+	return rc;
+}
+
+/* ---- snippets ----------------------------------------------------------- */
+
+/* Length of the longest term matching s (case-insensitively), or 0. */
+static size_t search_term_at(const struct search_query *sq, const char *s, size_t avail)
+{
+	size_t best = 0, i;
+
+	for (i = 0; i < sq->nterms; i++) {
+		size_t n = strlen(sq->terms[i]), k;
+
+		if (n < 2 || n > avail || n <= best)
+			continue;
+		for (k = 0; k < n; k++)
+			if (tolower((unsigned char)s[k]) != (unsigned char)sq->terms[i][k])
+				break;
+		if (k == n)
+			best = n;
+	}
+	return best;
+}
+
+/* The line of content with the most query terms, terms marked «...»;
+ * *line_no is its number counted from the entity's first line. */
+static const char *search_snippet(struct arena *a, const struct search_query *sq, const char *content,
+				  int start_line, int *line_no)
+{
+	const char *p = content, *best = NULL;
+	size_t best_len = 0;
+	int best_score = -1, line = 0, best_line = 0;
+	struct buf b;
+	size_t i, lim;
+	char *out;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		int score = 0;
+		const char *s = p;
+
+		while (s < p + len && (*s == ' ' || *s == '\t'))
+			s++;
+		if (s < p + len) {
+			for (i = 0; i < (size_t)(p + len - s);) {
+				size_t m = search_term_at(sq, s + i, (size_t)(p + len - s) - i);
+
+				score += m ? 1 : 0;
+				i += m ? m : 1;
+			}
+			if (score > best_score) {
+				best_score = score;
+				best = s;
+				best_len = (size_t)(p + len - s);
+				best_line = line;
+			}
+		}
+		if (!eol || best_score >= 4)
+			break;
+		p = eol + 1;
+		line++;
+	}
+	*line_no = start_line + best_line;
+	if (!best)
+		return "";
+	buf_init(&b, 4 * SEARCH_SNIPPET_MAX);
+	lim = best_len < SEARCH_SNIPPET_MAX ? best_len : SEARCH_SNIPPET_MAX;
+	while (lim > 0 && lim < best_len && ((unsigned char)best[lim] & 0xc0) == 0x80)
+		lim--;
+	for (i = 0; i < lim;) {
+		size_t m = search_term_at(sq, best + i, lim - i);
+
+		if (m) {
+			buf_addstr(&b, "\xc2\xab");
+			buf_add(&b, best + i, m);
+			buf_addstr(&b, "\xc2\xbb");
+			i += m;
+		} else {
+			buf_add(&b, best + i, 1);
+			i++;
+		}
+	}
+	if (lim < best_len)
+		buf_addstr(&b, "\xe2\x80\xa6");
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_release(&b);
+	/* Control characters (tabs inside the line) read badly in a terminal. */
+	for (i = 0; out[i]; i++)
+		if ((unsigned char)out[i] < 0x20)
+			out[i] = ' ';
+	return out;
+}
+
+/* ---- the search itself ----------------------------------------------- */
+
+static struct json_object *search_leg_json(const char *status, double ms, size_t hits, const char *error)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string(status));
+	if (ms >= 0)
+		json_object_object_add(o, "ms", json_object_new_double((double)(long)(ms * 1000) / 1000.0));
+	if (strcmp(status, "skipped") != 0)
+		json_object_object_add(o, "hits", json_object_new_int64((int64_t)hits));
+	if (error && *error)
+		json_object_object_add(o, "error", json_object_new_string(error));
+	return o;
+}
+
+static void search_run(struct http_request *r, struct search_request *q)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+	const struct conf *cfg = ctx->cfg;
+	double t0 = search_now_ms(), t;
+	struct search_query sq;
+	struct searchstore_filters f = {NULL, NULL, NULL, NULL, NULL};
+	struct searchstore_keyword kw;
+	struct searchstore_repo *repos = NULL;
+	struct searchstore_hit *khits = NULL;
+	struct fusion_leg legs[2];
+	struct fusion_item *items;
+	struct searchstore_doc *docs = NULL;
+	struct json_object *reply, *results, *legsj;
+	int64_t *sids = NULL, *kids, *page_ids;
+	double *sscores = NULL, *kscores, kms = -1, sms = -1;
+	size_t nrepos = 0, nk = 0, ns = 0, nitems, nlegs = 0, i, npage, ndocs = 0, want;
+	char why[512], kerr[512] = "", serr[512] = "";
+	int krc = 0, src = 0, rc, leg_of[2] = {-1, -1};
+	bool do_kw = q->mode != MODE_SEMANTIC, do_sem = q->mode != MODE_KEYWORD;
+	struct db *db;
+
+	rc = search_query_parse(r->arena, q->query, q->query_len, &sq, why, sizeof(why));
+	if (rc) {
+		http_respond_error(r, rc, "%s", why);
+		searchstats_record(search_now_ms() - t0, 0);
+		return;
+	}
+	db = api_db(r);
+	if (!db) {
+		searchstats_record(search_now_ms() - t0, 1);
+		return;
+	}
+	rc = searchstore_repositories(db, r->arena, q->repository, &repos, &nrepos);
+	if (rc) {
+		log_err("could not read repositories: %s | req=%s", db->errmsg, r->request_id);
+		http_respond_error(r, rc, "could not read the repositories");
+		searchstats_record(search_now_ms() - t0, 1);
+		return;
+	}
+	if (q->repository && nrepos == 0) {
+		http_respond_error(r, DX_E_NOTFOUND, "no repository '%.200s' (give its path or id)",
+				   q->repository);
+		searchstats_record(search_now_ms() - t0, 0);
+		return;
+	}
+	want = (size_t)q->offset + (size_t)q->limit;
+
+	/* keyword leg */
+	if (do_kw) {
+		t = search_now_ms();
+		if (q->repository)
+			f.repository_ids = arena_printf(r->arena, "{%lld}", (long long)repos[0].id);
+		f.language = q->language;
+		f.kind = q->kind;
+		f.path_like = q->path_prefix ? search_like_prefix(r->arena, q->path_prefix) : NULL;
+		f.path_regex = q->path_glob ? search_glob_regex(r->arena, q->path_glob) : NULL;
+		kw.tsq_all = sq.tsq_all;
+		kw.tsq_any = sq.tsq_any;
+		kw.name = sq.name;
+		kw.name_like = sq.name && strlen(sq.name) >= 3 ? sq.name_like : NULL;
+		kw.name_exact = sq.name ? sq.text : NULL;
+		if (sq.tsq_all || sq.name) {
+			int cap = cfg->search_keyword_candidates;
+
+			cap = cap > (int)want ? cap : (int)want;
+			/* Narrow first (full text, every word); broad (names
+			 * with any word, substrings, trigrams) only when that
+			 * is thin or a one-token query found no such name. */
+			krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)want, false, &khits, &nk);
+			if (krc == 0 && (nk == 0 || (sq.name && !khits[0].exact) || (!sq.name && nk < 5)))
+				krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)want, true, &khits,
+							  &nk);
+			if (krc) {
+				log_err("keyword search failed: %s | req=%s", db->errmsg, r->request_id);
+				snprintf(kerr, sizeof(kerr), "the keyword query failed in the database");
+				nk = 0;
+			}
+		}
+		kms = search_now_ms() - t;
+	}
+	kids = arena_alloc(r->arena, (nk + 1) * sizeof(int64_t));
+	kscores = arena_alloc(r->arena, (nk + 1) * sizeof(double));
+	for (i = 0; i < nk; i++) {
+		kids[i] = khits[i].id;
+		kscores[i] = khits[i].score;
+	}
+	/* semantic leg */
+	if (do_sem) {
+		t = search_now_ms();
+		src = search_semantic(r, db, &sq, q, repos, nrepos, want, &sids, &sscores, &ns, serr,
+				      sizeof(serr));
+		sms = search_now_ms() - t;
+	}
+	if ((!do_kw || krc) && (!do_sem || src)) {
+		http_respond_error(r, DX_E_UNAVAILABLE, "search failed:%s%s%s%s", do_kw ? " keyword: " : "",
+				   do_kw ? kerr : "", do_sem ? " semantic: " : "", do_sem ? serr : "");
+		searchstats_record(search_now_ms() - t0, 1);
+		return;
+	}
+	/* fusion (a single leg passes through unchanged) */
+	if (do_kw && krc == 0) {
+		legs[nlegs] = (struct fusion_leg){kids, kscores, nk, 1.0};
+		leg_of[0] = (int)nlegs++;
+	}
+	if (do_sem && src == 0) {
+		/* A one-token query (an identifier, a path, a file name) has
+		 * exact and trigram evidence in the keyword leg that nearest
+		 * neighbours only blur: there the semantic leg only breaks
+		 * ties. For prose it counts half: with the local hashing
+		 * provider it is the weaker leg (bench/relevance). */
+		legs[nlegs] = (struct fusion_leg){
+		    sids, sscores, ns, sq.name ? SEARCH_SEMANTIC_WEIGHT_TOKEN : SEARCH_SEMANTIC_WEIGHT_PROSE};
+		leg_of[1] = (int)nlegs++;
+	}
+	items = arena_alloc(r->arena, (nk + ns + 1) * sizeof(*items));
+	nitems = fusion_rrf(legs, nlegs, FUSION_K, items);
+	npage = nitems > (size_t)q->offset ? nitems - (size_t)q->offset : 0;
+	if (npage > (size_t)q->limit)
+		npage = (size_t)q->limit;
+	page_ids = arena_alloc(r->arena, (npage + 1) * sizeof(int64_t));
+	for (i = 0; i < npage; i++)
+		page_ids[i] = items[q->offset + i].id;
+	rc = searchstore_docs(db, r->arena, page_ids, npage, &docs, &ndocs);
+	if (rc) {
+		log_err("could not read hits: %s | req=%s", db->errmsg, r->request_id);
+		http_respond_error(r, rc, "could not read the results");
+		searchstats_record(search_now_ms() - t0, 1);
+		return;
+	}
+
+	results = json_object_new_array();
+	for (i = 0, rc = 0; i < npage; i++) {
+		const struct fusion_item *it = &items[q->offset + i];
+		const struct searchstore_doc *d = NULL;
+		struct json_object *doc, *scores, *sl;
+		int line_no, leg;
+		size_t j;
+
+		for (j = 0; j < ndocs && !d; j++)
+			if (docs[j].id == it->id)
+				d = &docs[j];
+		if (!d)
+			continue; /* removed by a re-index since the legs ran */
+		doc = json_tokener_parse(d->json);
+		if (!doc)
+			continue;
+		scores = json_object_new_object();
+		for (leg = 0; leg < 2; leg++) {
+			const char *name = leg == 0 ? "keyword" : "semantic";
+			int l = leg_of[leg];
+
+			if (l >= 0 && it->rank[l] > 0) {
+				sl = json_object_new_object();
+				json_object_object_add(sl, "score", json_object_new_double(it->score[l]));
+				json_object_object_add(sl, "rank", json_object_new_int(it->rank[l]));
+				json_object_object_add(scores, name, sl);
+			} else {
+				json_object_object_add(scores, name, NULL);
+			}
+		}
+		json_object_object_add(scores, "fused", json_object_new_double(it->fused));
+		json_object_object_add(doc, "scores", scores);
+		{
+			struct json_object *sline;
+			int start = 1;
+
+			if (json_object_object_get_ex(doc, "start_line", &sline))
+				start = json_object_get_int(sline);
+			json_object_object_add(doc, "snippet",
+					       json_object_new_string(search_snippet(
+						   r->arena, &sq, d->content, start, &line_no)));
+			json_object_object_add(doc, "snippet_line", json_object_new_int(line_no));
+		}
+		json_object_array_add(results, doc);
+	}
+	legsj = json_object_new_object();
+	json_object_object_add(legsj, "keyword",
+			       !do_kw ? search_leg_json("skipped", -1, 0, NULL)
+				      : search_leg_json(krc ? "failed" : "ok", kms, nk, kerr));
+	json_object_object_add(
+	    legsj, "semantic",
+	    !do_sem ? search_leg_json("skipped", -1, 0, NULL)
+		    : search_leg_json(src ? "failed" : (serr[0] ? "partial" : "ok"), sms, ns, serr));
+	reply = json_object_new_object();
+	json_object_object_add(reply, "query", json_object_new_string(sq.text));
+	json_object_object_add(reply, "mode", json_object_new_string(search_mode_names[q->mode]));
+	json_object_object_add(reply, "results", results);
+	json_object_object_add(reply, "count", json_object_new_int((int)json_object_array_length(results)));
+	json_object_object_add(reply, "offset", json_object_new_int(q->offset));
+	json_object_object_add(reply, "limit", json_object_new_int(q->limit));
+	json_object_object_add(reply, "has_more", json_object_new_boolean(nitems > want));
+	json_object_object_add(reply, "legs", legsj);
+	t = search_now_ms() - t0;
+	json_object_object_add(reply, "took_ms", json_object_new_double((double)(long)(t * 1000) / 1000.0));
+	http_respond_json(r, 200, reply);
+	json_object_put(reply);
+	searchstats_record(t, 0);
+}
+
+void api_search_hybrid(struct http_request *r)
+{
+	struct search_request q;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = 20;
+	if (search_decode_post(r, &q))
+		return;
+	search_run(r, &q);
+}
+
+void api_search_get(struct http_request *r)
+{
+	struct search_request q;
+
+	memset(&q, 0, sizeof(q));
+	q.limit = 20;
+	if (search_decode_get(r, &q))
+		return;
+	search_run(r, &q);
+}
+
+void api_entities_get(struct http_request *r)
+{
+	const char *id = r->params[0], *json;
+	struct db *db;
+	int rc;
+
+	if (!*id || strlen(id) > 18 || strspn(id, "0123456789") != strlen(id)) {
+		http_respond_error(r, DX_E_NOTFOUND, "no entity with id '%.64s' (entity ids are integers)",
+				   id);
+		return;
+	}
+	db = api_db(r);
+	if (!db)
+		return;
+	rc = searchstore_entity_json(db, r->arena, strtoll(id, NULL, 10), &json);
+	if (rc == DX_E_NOTFOUND) {
+		http_respond_error(r, rc, "no entity with id %s", id);
+		return;
+	}
+	if (rc) {
+		log_err("could not read entity: %s | req=%s", db->errmsg, r->request_id);
+		http_respond_error(r, rc, "could not read the entity");
+		return;
+	}
+	http_respond_text(r, 200, "application/json", json);
+}
+
+void api_search_health(struct http_request *r)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+	struct searchstats_summary s;
+	struct vecindex_stats vs;
+	struct json_object *reply = json_object_new_object(), *lat = json_object_new_object();
+	struct json_object *tgt = json_object_new_object(), *vx = json_object_new_object();
+	bool p50_ok, p95_ok;
+
+	searchstats_summary(&s);
+	vecindex_get_stats(search_vx, &vs);
+	p50_ok = s.count == 0 || s.p50_ms <= ctx->cfg->search_target_p50_ms;
+	p95_ok = s.count == 0 || s.p95_ms <= ctx->cfg->search_target_p95_ms;
+	json_object_object_add(lat, "window", json_object_new_int64((int64_t)s.count));
+	json_object_object_add(lat, "queries", json_object_new_int64((int64_t)s.total));
+	json_object_object_add(lat, "failed", json_object_new_int64((int64_t)s.failed));
+	json_object_object_add(lat, "p50_ms", json_object_new_double(s.p50_ms));
+	json_object_object_add(lat, "p95_ms", json_object_new_double(s.p95_ms));
+	json_object_object_add(lat, "p99_ms", json_object_new_double(s.p99_ms));
+	json_object_object_add(lat, "max_ms", json_object_new_double(s.max_ms));
+	json_object_object_add(tgt, "p50_ms", json_object_new_int(ctx->cfg->search_target_p50_ms));
+	json_object_object_add(tgt, "p95_ms", json_object_new_int(ctx->cfg->search_target_p95_ms));
+	json_object_object_add(tgt, "p50_met", json_object_new_boolean(p50_ok));
+	json_object_object_add(tgt, "p95_met", json_object_new_boolean(p95_ok));
+	json_object_object_add(vx, "repositories", json_object_new_int64((int64_t)vs.sets));
+	json_object_object_add(vx, "vectors", json_object_new_int64((int64_t)vs.vectors));
+	json_object_object_add(vx, "bytes", json_object_new_int64((int64_t)vs.bytes));
+	json_object_object_add(vx, "budget_bytes", json_object_new_int64((int64_t)vs.budget));
+	json_object_object_add(vx, "loads", json_object_new_int64((int64_t)vs.loads));
+	json_object_object_add(reply, "status", json_object_new_string(p50_ok && p95_ok ? "ok" : "degraded"));
+	json_object_object_add(reply, "latency", lat);
+	json_object_object_add(reply, "targets", tgt);
+	json_object_object_add(reply, "vector_index", vx);
+	http_respond_json(r, 200, reply);
+	json_object_put(reply);
+}

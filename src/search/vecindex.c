@@ -1,0 +1,504 @@
+/*
+ * vecindex.c - exact int8 vector scans and the per-repository sets.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "search/vecindex.h"
+#include "util/alloc.h"
+#include "util/glob.h"
+#include "util/status.h"
+
+/* Interned strings (paths, kinds, languages) of one set. */
+struct vec_dict {
+	char **items;
+	size_t n, cap;
+};
+
+struct vecset {
+	int dims;
+	size_t n, cap, nblocks;
+	int8_t *data;	 /* [block][dim][VECSET_BLOCK] */
+	float *inv_norm; /* 1/|v| of the int8 vector, 0 for a zero vector */
+	int64_t *ids;
+	uint32_t *file;
+	uint16_t *kind, *lang;
+	struct vec_dict paths, kinds, langs;
+	size_t bytes;
+};
+
+size_t vecset_estimate(int dims, size_t n)
+{
+	size_t blocks = (n + VECSET_BLOCK - 1) / VECSET_BLOCK;
+
+	/* vectors, id, inverse norm, file, kind, language; paths about one
+	 * per few vectors */
+	return blocks * VECSET_BLOCK * (size_t)dims + n * (8 + 4 + 4 + 2 + 2) + n / 4 * 64;
+}
+
+struct vecset *vecset_new(int dims, size_t n)
+{
+	struct vecset *s = xcalloc(1, sizeof(*s));
+
+	s->dims = dims;
+	s->cap = n;
+	s->nblocks = (n + VECSET_BLOCK - 1) / VECSET_BLOCK;
+	s->data = xcalloc(s->nblocks ? s->nblocks * VECSET_BLOCK * (size_t)dims : 1, 1);
+	s->inv_norm = xcalloc(n + 1, sizeof(float));
+	s->ids = xcalloc(n + 1, sizeof(int64_t));
+	s->file = xcalloc(n + 1, sizeof(uint32_t));
+	s->kind = xcalloc(n + 1, sizeof(uint16_t));
+	s->lang = xcalloc(n + 1, sizeof(uint16_t));
+	s->bytes = sizeof(*s) + s->nblocks * VECSET_BLOCK * (size_t)dims + (n + 1) * (4 + 8 + 4 + 2 + 2);
+	return s;
+}
+
+static void vec_dict_release(struct vec_dict *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->items[i]);
+	free(d->items);
+}
+
+void vecset_free(struct vecset *s)
+{
+	if (!s)
+		return;
+	free(s->data);
+	free(s->inv_norm);
+	free(s->ids);
+	free(s->file);
+	free(s->kind);
+	free(s->lang);
+	vec_dict_release(&s->paths);
+	vec_dict_release(&s->kinds);
+	vec_dict_release(&s->langs);
+	free(s);
+}
+
+/* Index of str in d, added when new. Rows arrive grouped by file, so the
+ * last entry is the usual hit; kinds and languages are few. */
+static size_t vec_dict_intern(struct vecset *s, struct vec_dict *d, const char *str, bool last_only)
+{
+	size_t i;
+
+	if (d->n > 0 && strcmp(d->items[d->n - 1], str) == 0)
+		return d->n - 1;
+	if (!last_only)
+		for (i = 0; i < d->n; i++)
+			if (strcmp(d->items[i], str) == 0)
+				return i;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
+	}
+	d->items[d->n] = xstrdup(str);
+	s->bytes += strlen(str) + 1 + sizeof(char *);
+	return d->n++;
+}
+
+int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const char *kind, const char *language,
+	       const char *path)
+{
+	size_t i = s->n, b = i / VECSET_BLOCK, o = i % VECSET_BLOCK, kidx, lidx;
+	int8_t *base = s->data + b * (size_t)s->dims * VECSET_BLOCK + o;
+	int64_t sum = 0;
+	int d;
+
+	if (i >= s->cap)
+		return DX_E_TOOLARGE;
+	for (d = 0; d < s->dims; d++) {
+		base[(size_t)d * VECSET_BLOCK] = vec[d];
+		sum += (int64_t)vec[d] * vec[d];
+	}
+	kidx = vec_dict_intern(s, &s->kinds, kind, false);
+	lidx = vec_dict_intern(s, &s->langs, language, false);
+	s->inv_norm[i] = sum > 0 ? (float)(1.0 / sqrt((double)sum)) : 0.0f;
+	s->ids[i] = entity_id;
+	s->file[i] = (uint32_t)vec_dict_intern(s, &s->paths, path, true);
+	s->kind[i] = (uint16_t)(kidx > UINT16_MAX ? UINT16_MAX : kidx);
+	s->lang[i] = (uint16_t)(lidx > UINT16_MAX ? UINT16_MAX : lidx);
+	s->n++;
+	return 0;
+}
+
+size_t vecset_count(const struct vecset *s)
+{
+	return s->n;
+}
+
+int vecset_dims(const struct vecset *s)
+{
+	return s->dims;
+}
+
+size_t vecset_bytes(const struct vecset *s)
+{
+	return s->bytes;
+}
+
+/* A min-heap of the best hits so far. */
+struct vec_heap {
+	struct vec_hit *h;
+	size_t n, cap;
+};
+
+static void vec_heap_push(struct vec_heap *hp, int64_t id, float score)
+{
+	size_t i;
+
+	if (hp->n == hp->cap) {
+		if (score <= hp->h[0].score)
+			return;
+		/* replace the minimum and sift down */
+		i = 0;
+		for (;;) {
+			size_t l = 2 * i + 1, r = l + 1, m = i;
+			float ms = score;
+
+			if (l < hp->n && hp->h[l].score < ms) {
+				m = l;
+				ms = hp->h[l].score;
+			}
+			if (r < hp->n && hp->h[r].score < ms)
+				m = r;
+			if (m == i)
+				break;
+			hp->h[i] = hp->h[m];
+			i = m;
+		}
+		hp->h[i].entity_id = id;
+		hp->h[i].score = score;
+		return;
+	}
+	i = hp->n++;
+	while (i > 0 && hp->h[(i - 1) / 2].score > score) {
+		hp->h[i] = hp->h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	hp->h[i].entity_id = id;
+	hp->h[i].score = score;
+}
+
+static int vec_hit_cmp(const void *pa, const void *pb)
+{
+	const struct vec_hit *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->entity_id < b->entity_id ? -1 : a->entity_id > b->entity_id;
+}
+
+/* acc[i] += q * col[i] over one block: the hot loop (vectorised). */
+static void vec_axpy(int32_t *restrict acc, const int8_t *restrict col, int32_t q)
+{
+	int i;
+
+	for (i = 0; i < VECSET_BLOCK; i++)
+		acc[i] += q * (int32_t)col[i];
+}
+
+size_t vecset_search(const struct vecset *s, const float *query, const struct vec_filter *f, size_t k,
+		     struct vec_hit *out)
+{
+	int32_t acc[VECSET_BLOCK] __attribute__((aligned(64)));
+	int dims = s->dims, d, nnz = 0;
+	int *nz = xmalloc(sizeof(int) * (size_t)dims);
+	int32_t *qv = xmalloc(sizeof(int32_t) * (size_t)dims);
+	unsigned char *file_ok = NULL;
+	long want_kind = -1, want_lang = -1;
+	struct vec_heap hp;
+	float qmax = 0, qscale;
+	double qnorm = 0;
+	size_t b, i, n = 0;
+	bool filtered = f && (f->kind || f->language || f->path_prefix || f->path_glob);
+
+	hp.h = NULL;
+	hp.n = 0;
+	if (k == 0 || s->n == 0)
+		goto out;
+	for (d = 0; d < dims; d++)
+		if (fabsf(query[d]) > qmax)
+			qmax = fabsf(query[d]);
+	if (!(qmax > 0))
+		goto out;
+	/* The query is quantised like the stored vectors; cosine between the
+	 * int8 vectors is what is ranked. */
+	qscale = 127.0f / qmax;
+	for (d = 0; d < dims; d++) {
+		qv[d] = (int32_t)lrintf(query[d] * qscale);
+		if (qv[d]) {
+			nz[nnz++] = d;
+			qnorm += (double)qv[d] * qv[d];
+		}
+	}
+	if (nnz == 0)
+		goto out;
+	qnorm = 1.0 / sqrt(qnorm);
+	if (filtered) {
+		if (f->kind) {
+			for (i = 0; i < s->kinds.n; i++)
+				if (strcmp(s->kinds.items[i], f->kind) == 0)
+					want_kind = (long)i;
+			if (want_kind < 0)
+				goto out;
+		}
+		if (f->language) {
+			for (i = 0; i < s->langs.n; i++)
+				if (strcmp(s->langs.items[i], f->language) == 0)
+					want_lang = (long)i;
+			if (want_lang < 0)
+				goto out;
+		}
+		file_ok = xmalloc(s->paths.n + 1);
+		for (i = 0; i < s->paths.n; i++) {
+			const char *p = s->paths.items[i];
+
+			file_ok[i] =
+			    (!f->path_prefix || strncmp(p, f->path_prefix, strlen(f->path_prefix)) == 0) &&
+			    (!f->path_glob || glob_match(f->path_glob, p));
+		}
+	}
+	/* Several windows of one entity may be among the best: keep room. */
+	hp.cap = k * 2;
+	hp.h = xmalloc(hp.cap * sizeof(*hp.h));
+	for (b = 0; b < s->nblocks; b++) {
+		const int8_t *blk = s->data + b * (size_t)dims * VECSET_BLOCK;
+		size_t base = b * VECSET_BLOCK, m = s->n - base < VECSET_BLOCK ? s->n - base : VECSET_BLOCK;
+
+		memset(acc, 0, sizeof(acc));
+		for (d = 0; d < nnz; d++)
+			vec_axpy(acc, blk + (size_t)nz[d] * VECSET_BLOCK, qv[nz[d]]);
+		for (i = 0; i < m; i++) {
+			size_t v = base + i;
+			float score;
+
+			if (filtered && ((want_kind >= 0 && s->kind[v] != want_kind) ||
+					 (want_lang >= 0 && s->lang[v] != want_lang) || !file_ok[s->file[v]]))
+				continue;
+			score = (float)((double)acc[i] * s->inv_norm[v] * qnorm);
+			if (hp.n < hp.cap || score > hp.h[0].score)
+				vec_heap_push(&hp, s->ids[v], score);
+		}
+	}
+	qsort(hp.h, hp.n, sizeof(*hp.h), vec_hit_cmp);
+	/* best window per entity */
+	for (i = 0; i < hp.n && n < k; i++) {
+		size_t j;
+		bool seen = false;
+
+		for (j = 0; j < n && !seen; j++)
+			seen = out[j].entity_id == hp.h[i].entity_id;
+		if (!seen)
+			out[n++] = hp.h[i];
+	}
+out:
+	free(hp.h);
+	free(file_ok);
+	free(nz);
+	free(qv);
+	return n;
+}
+
+/* ---- the sets of all repositories ------------------------------------ */
+
+struct vec_entry {
+	int64_t repo;
+	char *model;
+	char *signature;  /* of the held set */
+	double loaded_at; /* monotonic seconds of the last load attempt */
+	struct vecset *set;
+	bool loading;
+	atomic_ulong last_used;
+	struct vec_entry *next;
+};
+
+struct vecindex {
+	pthread_rwlock_t lock; /* scans read; swapping a set writes */
+	pthread_mutex_t mu;    /* entries, loading flags */
+	pthread_cond_t loaded;
+	struct vec_entry *entries;
+	size_t bytes, budget;
+	double min_reload_s;
+	atomic_ulong clock;
+	unsigned long loads;
+};
+
+static double vec_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct vecindex *vecindex_new(size_t budget_bytes, int min_reload_ms)
+{
+	struct vecindex *vx = xcalloc(1, sizeof(*vx));
+
+	pthread_rwlock_init(&vx->lock, NULL);
+	pthread_mutex_init(&vx->mu, NULL);
+	pthread_cond_init(&vx->loaded, NULL);
+	vx->budget = budget_bytes;
+	vx->min_reload_s = min_reload_ms / 1000.0;
+	return vx;
+}
+
+void vecindex_free(struct vecindex *vx)
+{
+	struct vec_entry *e, *next;
+
+	if (!vx)
+		return;
+	for (e = vx->entries; e; e = next) {
+		next = e->next;
+		vecset_free(e->set);
+		free(e->model);
+		free(e->signature);
+		free(e);
+	}
+	pthread_cond_destroy(&vx->loaded);
+	pthread_mutex_destroy(&vx->mu);
+	pthread_rwlock_destroy(&vx->lock);
+	free(vx);
+}
+
+static struct vec_entry *vecindex_entry(struct vecindex *vx, int64_t repo, const char *model)
+{
+	struct vec_entry *e;
+
+	for (e = vx->entries; e; e = e->next)
+		if (e->repo == repo && strcmp(e->model, model) == 0)
+			return e;
+	e = xcalloc(1, sizeof(*e));
+	e->repo = repo;
+	e->model = xstrdup(model);
+	e->next = vx->entries;
+	vx->entries = e;
+	return e;
+}
+
+/* Drops least recently used sets other than keep until the total fits.
+ * Caller holds mu and the write lock. */
+static void vecindex_evict(struct vecindex *vx, struct vec_entry *keep)
+{
+	while (vx->bytes > vx->budget) {
+		struct vec_entry *e, *lru = NULL;
+
+		for (e = vx->entries; e; e = e->next)
+			if (e != keep && e->set && !e->loading &&
+			    (!lru || atomic_load(&e->last_used) < atomic_load(&lru->last_used)))
+				lru = e;
+		if (!lru)
+			return;
+		vx->bytes -= vecset_bytes(lru->set);
+		vecset_free(lru->set);
+		lru->set = NULL;
+		free(lru->signature);
+		lru->signature = NULL;
+	}
+}
+
+int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature,
+		    vecindex_load_fn load, void *arg, const float *query, int dims,
+		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
+		    size_t errlen)
+{
+	struct vec_entry *e;
+	struct vecset *fresh = NULL, *old = NULL;
+	int rc = 0, attempts = 0;
+
+	*nout = 0;
+again:
+	pthread_mutex_lock(&vx->mu);
+	e = vecindex_entry(vx, repo, model);
+	while (e->loading && !e->set)
+		pthread_cond_wait(&vx->loaded, &vx->mu);
+	/* A held set is reloaded when the signature moved, but not more often
+	 * than min_reload_s: while a job runs the signature moves with every
+	 * chunk, and the old vectors serve meanwhile. */
+	if (!e->loading && attempts == 0 &&
+	    (!e->set || ((!e->signature || strcmp(e->signature, signature) != 0) &&
+			 vec_now() - e->loaded_at >= vx->min_reload_s))) {
+		e->loading = true;
+		e->loaded_at = vec_now();
+		pthread_mutex_unlock(&vx->mu);
+		rc = load(arg, vx->budget, &fresh, errmsg, errlen);
+		pthread_mutex_lock(&vx->mu);
+		if (rc == 0) {
+			pthread_rwlock_wrlock(&vx->lock);
+			old = e->set;
+			if (old)
+				vx->bytes -= vecset_bytes(old);
+			e->set = fresh;
+			vx->bytes += vecset_bytes(fresh);
+			free(e->signature);
+			e->signature = xstrdup(signature);
+			vx->loads++;
+			vecindex_evict(vx, e);
+			pthread_rwlock_unlock(&vx->lock);
+		}
+		e->loading = false;
+		pthread_cond_broadcast(&vx->loaded);
+		attempts++;
+		if (rc && !e->set) {
+			pthread_mutex_unlock(&vx->mu);
+			return rc;
+		}
+		/* a failed reload keeps serving the old set */
+		rc = 0;
+	}
+	pthread_rwlock_rdlock(&vx->lock);
+	pthread_mutex_unlock(&vx->mu);
+	if (!e->set) {
+		/* evicted between the load and now by another repository's load */
+		pthread_rwlock_unlock(&vx->lock);
+		if (attempts++ < 2)
+			goto again;
+		snprintf(errmsg, errlen,
+			 "the vectors do not fit into search.memory_budget_mb next to the others");
+		rc = DX_E_UNAVAILABLE;
+		goto out;
+	}
+	atomic_store(&e->last_used, atomic_fetch_add(&vx->clock, 1) + 1);
+	if (vecset_dims(e->set) != dims) {
+		snprintf(errmsg, errlen, "the stored vectors have %d dimensions, the query %d",
+			 vecset_dims(e->set), dims);
+		rc = DX_E_INTERNAL;
+	} else {
+		*nout = vecset_search(e->set, query, f, k, out);
+	}
+	pthread_rwlock_unlock(&vx->lock);
+out:
+	vecset_free(old);
+	return rc;
+}
+
+void vecindex_get_stats(struct vecindex *vx, struct vecindex_stats *st)
+{
+	struct vec_entry *e;
+
+	memset(st, 0, sizeof(*st));
+	pthread_mutex_lock(&vx->mu);
+	pthread_rwlock_rdlock(&vx->lock);
+	for (e = vx->entries; e; e = e->next)
+		if (e->set) {
+			st->sets++;
+			st->vectors += vecset_count(e->set);
+		}
+	st->bytes = vx->bytes;
+	st->budget = vx->budget;
+	st->loads = vx->loads;
+	pthread_rwlock_unlock(&vx->lock);
+	pthread_mutex_unlock(&vx->mu);
+}

@@ -1,0 +1,108 @@
+/*
+ * vecindex.h - the semantic leg: int8 vectors held in docxp-api's memory,
+ * scanned exactly.
+ *
+ * pgvector is not available, so docxp-api keeps the quantised vectors of
+ * the repositories being searched (one struct vecset per repository and
+ * model), loaded on first use, reloaded when the repository's index
+ * changed, and bounded by a memory budget (least recently used sets go
+ * first). A scan is exact: the cosine of the query with every vector.
+ *
+ * Layout: vectors are stored dimension-major in blocks of VECSET_BLOCK
+ * vectors, so that a scan reads only the dimensions in which the query is
+ * not zero (the local provider's hashed features make short queries
+ * sparse; a dense query reads everything, like a row-major scan), and a
+ * block's int32 accumulators stay in L1.
+ */
+#ifndef DOCXP_VECINDEX_H
+#define DOCXP_VECINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VECSET_BLOCK 1024
+
+struct vecset;
+struct vecindex;
+
+/* What a vector's entity must be to be a hit (NULL members: any). */
+struct vec_filter {
+	const char *language;
+	const char *kind;
+	const char *path_prefix;
+	const char *path_glob; /* util/glob.h syntax */
+};
+
+struct vec_hit {
+	int64_t entity_id;
+	float score; /* cosine similarity, -1..1 */
+};
+
+/* Memory a set of n vectors of dims dimensions takes (approximately). */
+size_t vecset_estimate(int dims, size_t n);
+
+/* Returns an empty set with room for n vectors (aborts on out of memory). */
+struct vecset *vecset_new(int dims, size_t n);
+void vecset_free(struct vecset *s);
+
+/* Adds one vector (dims int8 values) of an entity; the strings are copied
+ * (paths, kinds and languages are interned). Returns 0, or DX_E_TOOLARGE
+ * when the set is full. */
+int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const char *kind, const char *language,
+	       const char *path);
+
+size_t vecset_count(const struct vecset *s);
+int vecset_dims(const struct vecset *s);
+size_t vecset_bytes(const struct vecset *s);
+
+/*
+ * The k best entities for query (dims floats) among the vectors that pass
+ * f (NULL = all), by cosine, best first; an entity with several vectors
+ * (windows) counts with its best. out has room for k. Returns the number
+ * of hits (0 for a zero query).
+ */
+size_t vecset_search(const struct vecset *s, const float *query, const struct vec_filter *f, size_t k,
+		     struct vec_hit *out);
+
+/* Creates the index of sets bounded by budget_bytes; a held set is
+ * reloaded at most every min_reload_ms (0: on every signature change). */
+struct vecindex *vecindex_new(size_t budget_bytes, int min_reload_ms);
+/* Frees the index and every set (no search may be running). */
+void vecindex_free(struct vecindex *vx);
+
+/*
+ * Loads a repository's vectors: returns 0 with a new set in *out, or a
+ * negative status with errmsg set. max_bytes is the memory budget: a
+ * loader refuses (DX_E_TOOLARGE) a set whose vecset_estimate exceeds it.
+ */
+typedef int (*vecindex_load_fn)(void *arg, size_t max_bytes, struct vecset **out, char *errmsg,
+				size_t errlen);
+
+/*
+ * Searches repository repo's vectors of model (see vecset_search). The
+ * signature names the state of the repository's index (e.g. when it was
+ * last indexed); when no set is held for (repo, model), or it was loaded
+ * at another signature at least min_reload_ms ago, load(arg, ...) is
+ * called first: by one thread,
+ * while the others wait for a first load or keep using the old set during
+ * a reload. After a load, least recently used sets of other repositories
+ * are dropped until the total is within the budget. Thread-safe (scans
+ * share a read lock; swapping sets takes the write lock).
+ * Returns 0 (*nout hits), or the loader's failure with errmsg set.
+ */
+int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature,
+		    vecindex_load_fn load, void *arg, const float *query, int dims,
+		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
+		    size_t errlen);
+
+struct vecindex_stats {
+	size_t sets;
+	size_t vectors;
+	size_t bytes;
+	size_t budget;
+	unsigned long loads;
+};
+
+void vecindex_get_stats(struct vecindex *vx, struct vecindex_stats *st);
+
+#endif

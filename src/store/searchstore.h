@@ -1,0 +1,101 @@
+/*
+ * searchstore.h - the SQL of search: the keyword leg, hit documents,
+ * entity documents, repositories and their vectors.
+ *
+ * All results are owned by the arena given; JSON documents are built by
+ * PostgreSQL (like jobstore.c does). Failures return DX_E_DB with
+ * db->errmsg set.
+ */
+#ifndef DOCXP_SEARCHSTORE_H
+#define DOCXP_SEARCHSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+
+/* What hits must be (NULL members: any). */
+struct searchstore_filters {
+	const char *repository_ids; /* "{1,2}" (a bigint[] literal), or NULL = every repository */
+	const char *language;
+	const char *kind;
+	const char *path_like;	/* LIKE pattern of a path prefix ("src/main/%") */
+	const char *path_regex; /* POSIX regular expression over the path */
+};
+
+/* The keyword leg's query, from search/query.h. */
+struct searchstore_keyword {
+	const char *tsq_all;	/* every word (NULL: none) */
+	const char *tsq_any;	/* any word */
+	const char *name;	/* one-token query, lower-cased, or NULL */
+	const char *name_like;	/* "%name%" or NULL */
+	const char *name_exact; /* the one-token query as typed (case-sensitive equality), or NULL */
+};
+
+struct searchstore_hit {
+	int64_t id;
+	double score;
+	bool exact; /* the name equals the one-token query (any case) */
+};
+
+/*
+ * Keyword leg: takes at most cap candidates from the full-text index
+ * (every word), and when broad also from names with any word, name
+ * substrings and 50 similar names (trigrams); ranks only those and returns
+ * the best want (*hits arena-owned, *n of them), best first. The broad
+ * indexes cost tens of milliseconds at 100,000 entities for common
+ * trigrams: callers ask for them only when the narrow answer is thin.
+ */
+int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore_keyword *k,
+			const struct searchstore_filters *f, int cap, int want, bool broad,
+			struct searchstore_hit **hits, size_t *n);
+
+/* One hit's document (entity, file, repository, resolved links) and text. */
+struct searchstore_doc {
+	int64_t id;
+	const char *json;    /* JSON object text */
+	const char *content; /* the first 20,000 bytes of the entity's text, for snippets */
+};
+
+/* The documents of ids (n of them), in the same order; an id that no
+ * longer exists (re-indexed meanwhile) is left out. */
+int searchstore_docs(struct db *db, struct arena *a, const int64_t *ids, size_t n,
+		     struct searchstore_doc **docs, size_t *ndocs);
+
+/* One entity with its full text and links in both directions, as JSON.
+ * DX_E_NOTFOUND when there is no such entity. */
+int searchstore_entity_json(struct db *db, struct arena *a, int64_t id, const char **json);
+
+struct searchstore_repo {
+	int64_t id;
+	const char *path;
+	const char *signature; /* changes whenever the repository's index may have changed */
+};
+
+/* The repository named by its path or id (repository != NULL), or all
+ * repositories; *repos arena-owned. A named repository that does not exist
+ * gives 0 rows. */
+int searchstore_repositories(struct db *db, struct arena *a, const char *repository,
+			     struct searchstore_repo **repos, size_t *n);
+
+/* Receives a repository's vectors: begin once with the count, then one
+ * row per vector (dims bytes of int8). A non-zero return stops the load
+ * and is returned. */
+struct searchstore_vec_sink {
+	int (*begin)(void *arg, size_t count, int dims);
+	int (*row)(void *arg, int64_t entity_id, const int8_t *vec, const char *kind, const char *language,
+		   const char *path);
+	void *arg;
+};
+
+/*
+ * Streams the vectors of model in repository repo (grouped by file) into
+ * sink, in one consistent snapshot. dims is the expected vector length:
+ * other lengths are skipped. Returns 0, DX_E_DB, or the sink's status.
+ */
+int searchstore_load_vectors(struct db *db, int64_t repo, const char *model, int dims,
+			     const struct searchstore_vec_sink *sink);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * fixture_util.h - helpers of the xml, sql, properties and script
+ * extractor tests: fixture loading (from $DOCXP_SRCDIR), entity lookup by
+ * qualified name, and the invariants every entity must keep.
+ */
+#ifndef DOCXP_TEST_FIXTURE_UTIL_H
+#define DOCXP_TEST_FIXTURE_UTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "extract/extract.h"
+#include "util/arena.h"
+
+/* Reads $DOCXP_SRCDIR/rel (malloc'd, NUL-terminated). */
+static inline char *fx_load(const char *rel, size_t *len)
+{
+	const char *srcdir = getenv("DOCXP_SRCDIR");
+	char path[2048];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", srcdir ? srcdir : "..", rel);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static inline const struct entity *fx_find(const struct entity_list *l, const char *qn)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (l->items[i].qualified_name && strcmp(l->items[i].qualified_name, qn) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+static inline size_t fx_count_kind(const struct entity_list *l, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].kind, kind) == 0)
+			n++;
+	return n;
+}
+
+static inline bool fx_has_link(const struct entity *e, const char *kind, const char *target)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlinks; i++)
+		if (strcmp(e->links[i].kind, kind) == 0 && strcmp(e->links[i].target, target) == 0)
+			return true;
+	return false;
+}
+
+static inline size_t fx_count_links(const struct entity *e, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->nlinks; i++)
+		if (strcmp(e->links[i].kind, kind) == 0)
+			n++;
+	return n;
+}
+
+/* Asserts kind, name and line range of the entity qn; returns it. */
+static inline const struct entity *fx_expect(const struct entity_list *l, const char *qn, const char *kind,
+					     const char *name, int start, int end)
+{
+	const struct entity *e = fx_find(l, qn);
+
+	if (!e)
+		fail_msg("no entity %s", qn);
+	assert_string_equal(e->kind, kind);
+	assert_string_equal(e->name, name);
+	if (e->start_line != start || e->end_line != end)
+		fail_msg("%s: lines %d-%d, want %d-%d", qn, e->start_line, e->end_line, start, end);
+	return e;
+}
+
+/* Offset where line (1-based) starts: lines end at \n, \r\n or \r; a BOM
+ * is not part of line 1. Computed independently of src/extract. */
+static inline size_t fx_line_off(const char *buf, size_t len, int line)
+{
+	size_t i = (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+	int l = 1;
+
+	while (l < line && i < len) {
+		if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
+			i++;
+		if (buf[i] == '\n' || buf[i] == '\r')
+			l++;
+		i++;
+	}
+	return i;
+}
+
+/* Every entity: text is the exact bytes of its lines, the metadata is
+ * valid JSON, embedding texts are bounded; qualified names are unique. */
+static inline void fx_invariants(const struct entity_list *l, const char *buf, size_t len)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->count; i++) {
+		const struct entity *e = &l->items[i];
+		size_t s = fx_line_off(buf, len, e->start_line), t = fx_line_off(buf, len, e->end_line + 1);
+
+		assert_true(e->start_line >= 1 && e->end_line >= e->start_line);
+		assert_non_null(e->name);
+		assert_non_null(e->qualified_name);
+		if (e->text_len != t - s || memcmp(e->text, buf + s, t - s) != 0)
+			fail_msg("%s %s: text is not lines %d-%d", e->kind, e->qualified_name, e->start_line,
+				 e->end_line);
+		if (e->metadata) {
+			json_object *o = json_tokener_parse(e->metadata);
+
+			if (!o)
+				fail_msg("%s: bad metadata %s", e->qualified_name, e->metadata);
+			json_object_put(o);
+		}
+		for (j = 0; j < e->nembed; j++)
+			assert_true(strlen(e->embed_texts[j]) <= EXTRACT_EMBED_MAX);
+		for (j = i + 1; j < l->count && j < i + 2000; j++)
+			if (strcmp(l->items[j].qualified_name, e->qualified_name) == 0)
+				fail_msg("duplicate qualified name %s", e->qualified_name);
+	}
+}
+
+/* Extracts the fixture rel into out (arena a); returns the buffer. */
+static inline char *fx_extract(struct arena *a, const char *rel, const char *as_path, struct entity_list *out,
+			       size_t *len)
+{
+	static const struct extract_options opt = {60, 10};
+	char *buf = fx_load(rel, len);
+
+	assert_int_equal(extract_file(a, &opt, as_path ? as_path : rel, buf, *len, out), 0);
+	fx_invariants(out, buf, *len);
+	return buf;
+}
+
+/* Metadata contains the JSON fragment frag. */
+static inline void fx_meta_has(const struct entity *e, const char *frag)
+{
+	if (!e->metadata || !strstr(e->metadata, frag))
+		fail_msg("%s: metadata %s lacks %s", e->qualified_name, e->metadata ? e->metadata : "(null)",
+			 frag);
+}
+
+#endif
