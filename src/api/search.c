@@ -42,7 +42,8 @@
 #define SEARCH_MAX_FILTER    1024
 #define SEARCH_SNIPPET_MAX   240
 #define SEARCH_PROVIDERS_MAX 64
-/* Vectors of a repository being indexed are reloaded at most this often. */
+/* Vectors of a repository being indexed are reloaded at most this often
+ * (a finished job's are reloaded on the next search). */
 #define SEARCH_MIN_RELOAD_MS 5000
 /* RRF weights of the semantic leg (the keyword leg's is 1), see
  * search_run; measured with bench/relevance. */
@@ -474,8 +475,9 @@ static int search_semantic(struct http_request *r, struct db *db, const struct s
 		char why[256];
 		size_t nh = 0;
 
-		rc = vecindex_search(search_vx, repos[i].id, model, repos[i].signature, search_load, &ld, vec,
-				     p->dimensions, &f, want, hits, &nh, why, sizeof(why));
+		rc = vecindex_search(search_vx, repos[i].id, model, repos[i].signature, repos[i].indexing,
+				     search_load, &ld, vec, p->dimensions, &f, want, hits, &nh, why,
+				     sizeof(why));
 		if (rc) {
 			failed++;
 			snprintf(errmsg, errlen, "%s: %s", repos[i].path, why);

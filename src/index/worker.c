@@ -468,8 +468,13 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		  claim.npaths, (now_seconds() - t0) * 1e3);
 	worker_chunk_events(w, &claim, files, progress, job_done, (now_seconds() - t0) * 1e3);
 	worker_chunk_metrics(w, files, claim.npaths, &estats, now_seconds() - t0);
-	if (job_done)
+	if (job_done) {
 		log_info("job finished | job=%s", claim.job_id);
+		/* A job changes many rows at once: fresh planner statistics keep
+		 * the search queries on their indexes. */
+		if (db_exec(&w->db, "ANALYZE entities, files, entity_links, entity_embeddings") != 0)
+			log_warn("could not analyze after the job: %s | job=%s", w->db.errmsg, claim.job_id);
+	}
 	goto out;
 release:
 	/* A transient failure: wait a little (the attempt stays counted),

@@ -409,7 +409,7 @@ static void vecindex_evict(struct vecindex *vx, struct vec_entry *keep)
 	}
 }
 
-int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature,
+int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature, bool busy,
 		    vecindex_load_fn load, void *arg, const float *query, int dims,
 		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
 		    size_t errlen)
@@ -425,11 +425,11 @@ again:
 	while (e->loading && !e->set)
 		pthread_cond_wait(&vx->loaded, &vx->mu);
 	/* A held set is reloaded when the signature moved, but not more often
-	 * than min_reload_s: while a job runs the signature moves with every
-	 * chunk, and the old vectors serve meanwhile. */
+	 * than min_reload_s while the repository is busy (a job running: the
+	 * signature moves with every chunk); the old vectors serve meanwhile. */
 	if (!e->loading && attempts == 0 &&
 	    (!e->set || ((!e->signature || strcmp(e->signature, signature) != 0) &&
-			 vec_now() - e->loaded_at >= vx->min_reload_s))) {
+			 (!busy || vec_now() - e->loaded_at >= vx->min_reload_s)))) {
 		e->loading = true;
 		e->loaded_at = vec_now();
 		pthread_mutex_unlock(&vx->mu);

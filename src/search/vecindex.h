@@ -17,6 +17,7 @@
 #ifndef DOCXP_VECINDEX_H
 #define DOCXP_VECINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,7 +83,8 @@ typedef int (*vecindex_load_fn)(void *arg, size_t max_bytes, struct vecset **out
  * Searches repository repo's vectors of model (see vecset_search). The
  * signature names the state of the repository's index (e.g. when it was
  * last indexed); when no set is held for (repo, model), or it was loaded
- * at another signature at least min_reload_ms ago, load(arg, ...) is
+ * at another signature (and, while busy, at least min_reload_ms ago),
+ * load(arg, ...) is
  * called first: by one thread,
  * while the others wait for a first load or keep using the old set during
  * a reload. After a load, least recently used sets of other repositories
@@ -90,7 +92,7 @@ typedef int (*vecindex_load_fn)(void *arg, size_t max_bytes, struct vecset **out
  * share a read lock; swapping sets takes the write lock).
  * Returns 0 (*nout hits), or the loader's failure with errmsg set.
  */
-int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature,
+int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature, bool busy,
 		    vecindex_load_fn load, void *arg, const float *query, int dims,
 		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
 		    size_t errlen);

@@ -210,6 +210,8 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 	    db, a,
 	    "SELECT r.id, r.path, coalesce(r.last_indexed_at::text, '-') || '|'"
 	    " || coalesce((SELECT max(j.updated_at)::text FROM jobs j WHERE j.repository_id = r.id), '-')"
+	    ", EXISTS (SELECT 1 FROM jobs j WHERE j.repository_id = r.id"
+	    " AND j.status IN ('pending', 'planning', 'running'))"
 	    " FROM repositories r WHERE $1::text IS NULL OR r.path = $1"
 	    " OR ($1 ~ '^[0-9]{1,18}$' AND r.id = $1::bigint) ORDER BY r.id",
 	    1, &repository, &res);
@@ -221,6 +223,7 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 		(*repos)[i].id = db_int64(res, (int)i, 0);
 		(*repos)[i].path = db_value(res, (int)i, 1);
 		(*repos)[i].signature = db_value(res, (int)i, 2);
+		(*repos)[i].indexing = strcmp(db_value(res, (int)i, 3), "t") == 0;
 	}
 	return 0;
 }

@@ -72,6 +72,7 @@ struct searchstore_repo {
 	int64_t id;
 	const char *path;
 	const char *signature; /* changes whenever the repository's index may have changed */
+	bool indexing;	       /* a job of the repository is pending or running */
 };
 
 /* The repository named by its path or id (repository != NULL), or all

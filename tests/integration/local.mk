@@ -14,7 +14,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_incremental.py \
 	tests/integration/test_shutdown.py \
 	tests/integration/test_faults.py \
-	tests/integration/test_observability.py
+	tests/integration/test_observability.py \
+	tests/integration/test_bedrock.py
 
 INTEGRATION_TESTS += tests/integration/test_search.py
 

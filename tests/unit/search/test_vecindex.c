@@ -187,41 +187,66 @@ static void test_index_load_refresh_budget(void **state)
 	(void)state;
 	for (d = 0; d < DIMS; d++)
 		q[d] = (float)(d % 5) - 2;
-	assert_int_equal(
-	    vecindex_search(vx, 1, "m", "s1", fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err)),
-	    0);
+	assert_int_equal(vecindex_search(vx, 1, "m", "s1", false, fake_load, &r1, q, DIMS, NULL, 5, hits, &nh,
+					 err, sizeof(err)),
+			 0);
 	assert_int_equal(nh, 5);
 	assert_int_equal(r1.loads, 1);
 	/* same signature: no reload */
-	vecindex_search(vx, 1, "m", "s1", fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err));
+	vecindex_search(vx, 1, "m", "s1", false, fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err,
+			sizeof(err));
 	assert_int_equal(r1.loads, 1);
 	/* the index changed: reload */
-	vecindex_search(vx, 1, "m", "s2", fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err));
+	vecindex_search(vx, 1, "m", "s2", false, fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err,
+			sizeof(err));
 	assert_int_equal(r1.loads, 2);
 	/* a failed reload keeps serving the old vectors */
 	r1.fail = 1;
-	assert_int_equal(
-	    vecindex_search(vx, 1, "m", "s3", fake_load, &r1, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err)),
-	    0);
+	assert_int_equal(vecindex_search(vx, 1, "m", "s3", false, fake_load, &r1, q, DIMS, NULL, 5, hits, &nh,
+					 err, sizeof(err)),
+			 0);
 	assert_int_equal(nh, 5);
 	r1.fail = 0;
 	/* a second repository does not fit next to the first: the least
 	 * recently used goes */
-	assert_int_equal(
-	    vecindex_search(vx, 2, "m", "s1", fake_load, &r2, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err)),
-	    0);
+	assert_int_equal(vecindex_search(vx, 2, "m", "s1", false, fake_load, &r2, q, DIMS, NULL, 5, hits, &nh,
+					 err, sizeof(err)),
+			 0);
 	vecindex_get_stats(vx, &st);
 	assert_int_equal(st.sets, 1);
 	assert_true(st.bytes <= st.budget);
 	/* larger than the whole budget: refused, said why */
-	assert_int_equal(
-	    vecindex_search(vx, 3, "m", "s1", fake_load, &big, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err)),
-	    DX_E_TOOLARGE);
+	assert_int_equal(vecindex_search(vx, 3, "m", "s1", false, fake_load, &big, q, DIMS, NULL, 5, hits,
+					 &nh, err, sizeof(err)),
+			 DX_E_TOOLARGE);
 	assert_string_equal(err, "too large");
 	/* dimensions must agree */
-	assert_int_equal(vecindex_search(vx, 2, "m", "s1", fake_load, &r2, q, DIMS / 2, NULL, 5, hits, &nh,
-					 err, sizeof(err)),
+	assert_int_equal(vecindex_search(vx, 2, "m", "s1", false, fake_load, &r2, q, DIMS / 2, NULL, 5, hits,
+					 &nh, err, sizeof(err)),
 			 DX_E_INTERNAL);
+	vecindex_free(vx);
+}
+
+/* While a job runs the signature moves with every chunk: reloads are
+ * throttled then, and immediate once the repository is idle again. */
+static void test_index_reload_throttle(void **state)
+{
+	struct vecindex *vx = vecindex_new(1 << 24, 60000);
+	struct fake_repo r = {0, 100, 0};
+	struct vec_hit hits[5];
+	float q[DIMS] = {1};
+	char err[128];
+	size_t nh;
+
+	(void)state;
+	vecindex_search(vx, 1, "m", "s1", true, fake_load, &r, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err));
+	assert_int_equal(r.loads, 1);
+	vecindex_search(vx, 1, "m", "s2", true, fake_load, &r, q, DIMS, NULL, 5, hits, &nh, err, sizeof(err));
+	assert_int_equal(r.loads, 1); /* busy: the old vectors serve */
+	assert_int_equal(nh, 5);
+	vecindex_search(vx, 1, "m", "s3", false, fake_load, &r, q, DIMS, NULL, 5, hits, &nh, err,
+			sizeof(err));
+	assert_int_equal(r.loads, 2); /* idle: reloaded at once */
 	vecindex_free(vx);
 }
 
@@ -276,6 +301,7 @@ int main(void)
 	    cmocka_unit_test(test_scan_matches_bruteforce),
 	    cmocka_unit_test(test_filters_and_windows),
 	    cmocka_unit_test(test_index_load_refresh_budget),
+	    cmocka_unit_test(test_index_reload_throttle),
 	    cmocka_unit_test(test_scan_speed),
 	};
 
