@@ -11,3 +11,6 @@ noinst_PROGRAMS += bench/bedrock-bench
 bench_bedrock_bench_SOURCES = bench/bedrock_bench.c
 bench_bedrock_bench_CPPFLAGS = $(AM_CPPFLAGS) -DDOCXP_ABS_SRCDIR='"$(abs_top_srcdir)"'
 bench_bedrock_bench_LDADD = $(DOCXP_LIBS)
+noinst_PROGRAMS += bench/embed-local-bench
+bench_embed_local_bench_SOURCES = bench/embed_local_bench.c
+bench_embed_local_bench_LDADD = $(DOCXP_LIBS)

@@ -126,11 +126,11 @@ static void local_subword(struct local_terms *t, const char *w, size_t n)
 		terms_add(t, 'g', padded + i, 3, 0.35f);
 }
 
-/* Adds an identifier: whole, then split into sub-words. */
+/* Adds an identifier: whole, then its sub-words (with their 3-grams). */
 static void local_identifier(struct local_terms *t, const char *id, size_t n)
 {
 	char lower[LOCAL_MAX_WORD];
-	size_t i, start = 0;
+	size_t i, start = 0, nparts = 0, pstart[LOCAL_MAX_WORD], plen[LOCAL_MAX_WORD];
 
 	if (n > LOCAL_MAX_WORD)
 		n = LOCAL_MAX_WORD;
@@ -139,7 +139,8 @@ static void local_identifier(struct local_terms *t, const char *id, size_t n)
 	if (!local_stopword(lower, n))
 		terms_add(t, 'w', lower, n, 1.0f);
 	for (i = 1; i <= n; i++) {
-		int cut = i == n || id[i] == '_' || id[i] == '$';
+		int sep = i < n && (id[i] == '_' || id[i] == '$');
+		int cut = i == n || sep;
 
 		if (!cut) {
 			unsigned char p = (unsigned char)id[i - 1], c = (unsigned char)id[i];
@@ -151,19 +152,17 @@ static void local_identifier(struct local_terms *t, const char *id, size_t n)
 		}
 		if (!cut)
 			continue;
-		/* A sub-word equal to the whole identifier was added already. */
-		if (i - start < n)
-			local_subword(t, lower + start, i - start);
-		else
-			local_subword(t, lower + start, 0);
-		if (i < n && (id[i] == '_' || id[i] == '$'))
-			start = i + 1;
-		else
-			start = i;
+		if (i > start) {
+			pstart[nparts] = start;
+			plen[nparts] = i - start;
+			nparts++;
+		}
+		start = sep ? i + 1 : i;
 	}
-	/* The whole identifier's own 3-grams when it has no sub-words. */
-	if (start == 0 || n <= 3)
-		local_subword(t, lower, n);
+	/* A one-part identifier is its own sub-word: "customer" then gets
+	 * the 3-grams that bring it close to "customers". */
+	for (i = 0; i < nparts; i++)
+		local_subword(t, lower + pstart[i], plen[i]);
 }
 
 static int local_embed_one(const char *text, int dims, bool normalize, float *out)

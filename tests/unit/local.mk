@@ -9,3 +9,4 @@ include $(srcdir)/tests/unit/queue/local.mk
 include $(srcdir)/tests/unit/api/local.mk
 include $(srcdir)/tests/unit/aws/local.mk
 include $(srcdir)/tests/unit/search/local.mk
+include $(srcdir)/tests/unit/embed/local.mk
