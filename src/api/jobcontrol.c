@@ -60,7 +60,9 @@ static void control_reply(struct http_request *r, struct db *db, const char *id,
 	http_respond_text(r, 200, "application/json", json);
 }
 
-void api_jobs_pause(struct http_request *r)
+/* Pause and cancel: one transition of the job store, then the reply. */
+static void control_simple(struct http_request *r, const char *verb,
+			   int (*transition)(struct db *, struct arena *, const char *, const char **))
 {
 	const char *id = control_job_id(r), *status = "";
 	struct db *db;
@@ -71,8 +73,13 @@ void api_jobs_pause(struct http_request *r)
 	db = api_db(r);
 	if (!db)
 		return;
-	rc = jobstore_pause(db, r->arena, id, &status);
-	control_reply(r, db, id, "pause", rc, status);
+	rc = transition(db, r->arena, id, &status);
+	control_reply(r, db, id, verb, rc, status);
+}
+
+void api_jobs_pause(struct http_request *r)
+{
+	control_simple(r, "pause", jobstore_pause);
 }
 
 void api_jobs_resume(struct http_request *r)
@@ -103,17 +110,7 @@ void api_jobs_resume(struct http_request *r)
 
 void api_jobs_cancel(struct http_request *r)
 {
-	const char *id = control_job_id(r), *status = "";
-	struct db *db;
-	int rc;
-
-	if (!id)
-		return;
-	db = api_db(r);
-	if (!db)
-		return;
-	rc = jobstore_cancel(db, r->arena, id, &status);
-	control_reply(r, db, id, "cancel", rc, status);
+	control_simple(r, "cancel", jobstore_cancel);
 }
 
 void api_jobs_errors(struct http_request *r)

@@ -84,7 +84,6 @@ int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], siz
 	size_t i, len = 4 + (size_t)dims * sizeof(float), sent = 0;
 	char ttl[16], *val = xmalloc(len);
 	redisContext *c;
-	int rc = 0;
 
 	if (redisq_open_ctx(q) != 0) {
 		free(val);
@@ -103,19 +102,5 @@ int embcache_put(struct redisq *q, const char (*keys)[EMBCACHE_KEY_LEN + 1], siz
 		sent++;
 	}
 	free(val);
-	for (i = 0; i < sent; i++) {
-		redisReply *r = NULL;
-
-		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "embedding cache write failed: %s", c->errstr);
-			redisq_drop_ctx(q);
-			return DX_E_REDIS;
-		}
-		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "embedding cache write failed: %s", r->str);
-			rc = DX_E_REDIS;
-		}
-		freeReplyObject(r);
-	}
-	return rc;
+	return redisq_pipeline_wait(q, sent, "store embeddings in the cache");
 }

@@ -29,7 +29,6 @@ int events_publish(struct redisq *q, const char *job_id, const char *const *type
 	char key[200], maxlen[16], ttl[16];
 	redisContext *c;
 	size_t i;
-	int rc = 0;
 
 	if (n == 0)
 		return 0;
@@ -44,21 +43,7 @@ int events_publish(struct redisq *q, const char *job_id, const char *const *type
 		redisAppendCommand(c, "XADD %s MAXLEN ~ %s * type %s data %s", key, maxlen, types[i],
 				   datas[i]);
 	redisAppendCommand(c, "EXPIRE %s %s", key, ttl);
-	for (i = 0; i <= n; i++) {
-		redisReply *r = NULL;
-
-		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "could not publish events: %s", c->errstr);
-			redisq_drop_ctx(q);
-			return DX_E_REDIS;
-		}
-		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "could not publish events: %s", r->str);
-			rc = DX_E_REDIS;
-		}
-		freeReplyObject(r);
-	}
-	return rc;
+	return redisq_pipeline_wait(q, n + 1, "publish events");
 }
 
 static const redisReply *events_field(const redisReply *fields, const char *name)

@@ -16,7 +16,6 @@ int metrics_add(struct redisq *q, const struct metric_delta *d, size_t n)
 	char key[160], val[64];
 	redisContext *c;
 	size_t i;
-	int rc = 0;
 
 	if (n == 0)
 		return 0;
@@ -28,21 +27,7 @@ int metrics_add(struct redisq *q, const struct metric_delta *d, size_t n)
 		snprintf(val, sizeof(val), "%.17g", d[i].value);
 		redisAppendCommand(c, "HINCRBYFLOAT %s %s %s", key, d[i].field, val);
 	}
-	for (i = 0; i < n; i++) {
-		redisReply *r = NULL;
-
-		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "could not add metrics: %s", c->errstr);
-			redisq_drop_ctx(q);
-			return DX_E_REDIS;
-		}
-		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
-			snprintf(q->errmsg, sizeof(q->errmsg), "could not add metrics: %s", r->str);
-			rc = DX_E_REDIS;
-		}
-		freeReplyObject(r);
-	}
-	return rc;
+	return redisq_pipeline_wait(q, n, "add metrics");
 }
 
 int metrics_read(struct redisq *q, struct arena *a, struct metric_delta **out, size_t *n)

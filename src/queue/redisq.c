@@ -110,6 +110,29 @@ void *redisq_raw_command(struct redisq *q, const char *fmt, ...)
 	return NULL;
 }
 
+int redisq_pipeline_wait(struct redisq *q, size_t n, const char *what)
+{
+	redisContext *c = q->ctx;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		redisReply *r = NULL;
+
+		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
+			snprintf(q->errmsg, sizeof(q->errmsg), "could not %s: %s", what, c->errstr);
+			redisq_drop(q);
+			return DX_E_REDIS;
+		}
+		if (r->type == REDIS_REPLY_ERROR && rc == 0) {
+			snprintf(q->errmsg, sizeof(q->errmsg), "could not %s: %s", what, r->str);
+			rc = DX_E_REDIS;
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
 int redisq_connect(struct redisq *q, const struct conf *cfg)
 {
 	memset(q, 0, sizeof(*q));

@@ -40,6 +40,9 @@ struct redisq_msg {
 int redisq_open_ctx(struct redisq *q);
 void redisq_drop_ctx(struct redisq *q);
 void *redisq_raw_command(struct redisq *q, const char *fmt, ...);
+/* Reads the n replies of pipelined commands. Returns 0, or DX_E_REDIS
+ * with errmsg "could not <what>: ..." (an I/O error drops the connection). */
+int redisq_pipeline_wait(struct redisq *q, size_t n, const char *what);
 
 /* Remembers where Redis is and connects. Returns 0 or DX_E_REDIS (errmsg
  * set). Later calls reconnect by themselves. Call redisq_close in any case. */

@@ -80,6 +80,20 @@ static int copy_flush(struct db *db, struct buf *b)
 	return rc;
 }
 
+/* Sends what is left and ends the COPY (always ended, also after an error,
+ * so that the connection leaves COPY mode); frees the line buffer. */
+static int copy_done(struct db *db, struct buf *line, int rc)
+{
+	if (rc == 0)
+		rc = copy_flush(db, line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(line);
+	return rc;
+}
+
 int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, const struct plan_claim *claim,
 			   const struct plan_result *plan, int64_t **chunk_ids, size_t *nchunks)
 {
@@ -463,14 +477,7 @@ static int copy_files(struct db *db, struct arena *a, const struct file_result *
 		if (rc == 0)
 			rc = copy_field(&line, f->sha256, true);
 	}
-	if (rc == 0)
-		rc = copy_flush(db, &line);
-	if (rc == 0)
-		rc = db_copy_end(db);
-	else
-		(void)db_copy_end(db);
-	buf_release(&line);
-	return rc;
+	return copy_done(db, &line, rc);
 }
 
 static int copy_entities(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
@@ -520,14 +527,7 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 				rc = copy_flush(db, &line);
 		}
 	}
-	if (rc == 0)
-		rc = copy_flush(db, &line);
-	if (rc == 0)
-		rc = db_copy_end(db);
-	else
-		(void)db_copy_end(db);
-	buf_release(&line);
-	return rc;
+	return copy_done(db, &line, rc);
 }
 
 static int copy_links(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
@@ -561,14 +561,7 @@ static int copy_links(struct db *db, struct arena *a, const struct file_result *
 			}
 		}
 	}
-	if (rc == 0)
-		rc = copy_flush(db, &line);
-	if (rc == 0)
-		rc = db_copy_end(db);
-	else
-		(void)db_copy_end(db);
-	buf_release(&line);
-	return rc;
+	return copy_done(db, &line, rc);
 }
 
 static int copy_vectors(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles,
@@ -618,14 +611,7 @@ static int copy_vectors(struct db *db, struct arena *a, const struct file_result
 			}
 		}
 	}
-	if (rc == 0)
-		rc = copy_flush(db, &line);
-	if (rc == 0)
-		rc = db_copy_end(db);
-	else
-		(void)db_copy_end(db);
-	buf_release(&line);
-	return rc;
+	return copy_done(db, &line, rc);
 }
 
 static int copy_issues(struct db *db, const struct file_result *files, size_t nfiles)
@@ -649,14 +635,7 @@ static int copy_issues(struct db *db, const struct file_result *files, size_t nf
 		if (rc == 0)
 			rc = copy_field(&line, f->message, true);
 	}
-	if (rc == 0)
-		rc = copy_flush(db, &line);
-	if (rc == 0)
-		rc = db_copy_end(db);
-	else
-		(void)db_copy_end(db);
-	buf_release(&line);
-	return rc;
+	return copy_done(db, &line, rc);
 }
 
 #define PROGRESS_SQL                                               \
