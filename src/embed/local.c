@@ -129,7 +129,7 @@ static void local_subword(struct local_terms *t, const char *w, size_t n)
 /* Adds an identifier: whole, then its sub-words (with their 3-grams). */
 static void local_identifier(struct local_terms *t, const char *id, size_t n)
 {
-	char lower[LOCAL_MAX_WORD];
+	char lower[LOCAL_MAX_WORD] = {0};
 	size_t i, start = 0, nparts = 0, pstart[LOCAL_MAX_WORD], plen[LOCAL_MAX_WORD];
 
 	if (n > LOCAL_MAX_WORD)
