@@ -51,7 +51,7 @@ struct embed_item {
 
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, int ttl_seconds,
 		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
-		   size_t errlen)
+		   size_t errlen, int (*keepalive)(void *arg), void *keepalive_arg)
 {
 	const int dims = p->dimensions;
 	struct embed_item *items;
@@ -114,6 +114,13 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 		}
 		if (m == 0)
 			break;
+		if (keepalive) {
+			rc = keepalive(keepalive_arg);
+			if (rc) {
+				snprintf(errmsg, errlen, "the chunk's lease was lost while embedding");
+				break;
+			}
+		}
 		memset(&b, 0, sizeof(b));
 		b.n = m;
 		b.texts = texts;

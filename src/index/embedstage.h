@@ -21,13 +21,16 @@ struct redisq;
  * vectors (same provider, model, dimensions, normalize flag and exact
  * text) are reused and their TTL refreshed; the others are embedded and
  * cached. A text the provider refuses gets no vector (counted as failed).
+ * keepalive (may be NULL) is called between provider batches, which can
+ * take long against a throttled provider: the worker renews its chunk
+ * lease there; a non-zero return stops with that status.
  * Returns 0, or the provider's negative status when the batch must be
  * retried later (DX_E_THROTTLED, DX_E_CREDENTIALS, DX_E_UNAVAILABLE) with
  * the reason in errmsg. A Redis failure only costs the cache.
  */
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, int ttl_seconds,
 		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
-		   size_t errlen);
+		   size_t errlen, int (*keepalive)(void *arg), void *keepalive_arg);
 
 /* "provider/model/dimensions", the model column of stored vectors. */
 const char *embedstage_model_name(struct arena *a, const struct embed_provider *p);

@@ -279,6 +279,25 @@ static void worker_count(struct worker *w, const char *name, const char *labels)
 	metrics_add(&w->q, &d, 1);
 }
 
+/* Lease renewal while embedding (see embedstage_run). */
+struct lease_keeper {
+	struct worker *w;
+	int64_t chunk_id;
+	double *last_renew;
+};
+
+static int worker_keep_lease(void *arg)
+{
+	struct lease_keeper *k = arg;
+
+	if (k->w->watchdog_usec)
+		sd_notify(0, "WATCHDOG=1");
+	if (now_seconds() - *k->last_renew <= k->w->cfg->lease_seconds / 3.0)
+		return 0;
+	*k->last_renew = now_seconds();
+	return chunkstore_renew_lease(&k->w->db, k->w->name, k->chunk_id, k->w->cfg->lease_seconds);
+}
+
 /* What became of a chunk message. */
 enum chunk_fate {
 	CHUNK_HANDLED, /* done, dead-lettered, or not ours to do: acknowledge */
@@ -300,6 +319,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	struct file_result *files;
 	const char **known = NULL, *progress = NULL;
 	struct embed_stats estats;
+	struct lease_keeper keeper;
 	char why[256];
 	double t0 = now_seconds(), last_renew = t0, last_check = t0;
 	enum chunk_fate fate = CHUNK_HANDLED;
@@ -419,8 +439,16 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	/* Embedding needs no database: it also happens before the
 	 * transaction. A provider that cannot work now (throttled, expired
 	 * credentials) stalls the chunk; it does not fail it. */
+	keeper.w = w;
+	keeper.chunk_id = claim.chunk_id;
+	keeper.last_renew = &last_renew;
 	rc = embedstage_run(a, w->provider, &w->q, cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths,
-			    &estats, why, sizeof(why));
+			    &estats, why, sizeof(why), worker_keep_lease, &keeper);
+	if (rc == DX_E_LEASE_LOST) {
+		log_warn("lost lease while embedding | job=%s chunk=%lld", claim.job_id,
+			 (long long)claim.chunk_id);
+		goto out;
+	}
 	if (rc) {
 		const char *reason = rc == DX_E_CREDENTIALS ? "credentials_expired"
 				     : rc == DX_E_THROTTLED ? "provider_throttled"
