@@ -17,6 +17,8 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
+#include "fixture_util.h"
+
 struct want {
 	const char *kind, *name, *qname;
 	int start, end;
@@ -24,34 +26,23 @@ struct want {
 
 static const struct extract_options opt = {60, 10};
 
+/* Thin names over tests/unit/extract/fixture_util.h, which the other
+ * extractor tests share. */
 static char *load_fixture(const char *name, size_t *len)
 {
-	const char *srcdir = getenv("DOCXP_SRCDIR");
-	char path[2048], chunk[4096];
-	struct buf b;
-	size_t got;
-	FILE *f;
+	char rel[512];
 
-	snprintf(path, sizeof(path), "%s/tests/unit/extract/fixtures/%s", srcdir ? srcdir : "..", name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	buf_init(&b, 0);
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(buf_add(&b, chunk, got), 0);
-	fclose(f);
-	*len = b.len;
-	return buf_detach(&b);
+	snprintf(rel, sizeof(rel), "tests/unit/extract/fixtures/%s", name);
+	return fx_load(rel, len);
 }
 
 static const struct entity *find_qname(const struct entity_list *out, const char *qname)
 {
-	size_t i;
+	const struct entity *e = fx_find(out, qname);
 
-	for (i = 0; i < out->count; i++)
-		if (strcmp(out->items[i].qualified_name, qname) == 0)
-			return &out->items[i];
-	fail_msg("no entity %s", qname);
-	return NULL;
+	if (!e)
+		fail_msg("no entity %s", qname);
+	return e;
 }
 
 static bool has_link(const struct entity *e, const char *kind, const char *target)
