@@ -109,6 +109,9 @@ static const struct conf_key conf_keys[] = {
      "Bedrock Runtime base URL; empty = https://bedrock-runtime.REGION.amazonaws.com"},
     {"log", "level", CONF_STR, OFF(log_level), "info", 0, 0, "debug|info|notice|warning|error", false, NULL,
      "lowest priority logged"},
+    {"log", "subsystem_levels", CONF_STR, OFF(log_subsystem_levels), "", 0, 0, NULL, false, NULL,
+     "levels of single subsystems over the one above, e.g. \"http=debug, aws=notice\" (subsystems: api aws "
+     "client cmd embed extract http index queue search store util)"},
     {"search", "memory_budget_mb", CONF_INT, OFF(search_memory_budget_mb), "2048", 16, 1048576, NULL, false,
      NULL, "memory docxp-api may hold vectors in (about 1 GiB per million 1024-dimension vectors)"},
     {"search", "target_p50_ms", CONF_INT, OFF(search_target_p50_ms), "10", 1, 600000, NULL, false,

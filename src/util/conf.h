@@ -64,6 +64,7 @@ struct conf {
 	char *bedrock_endpoint; /* "" = https://bedrock-runtime.<region>.amazonaws.com */
 	/* [log] */
 	char *log_level;
+	char *log_subsystem_levels;
 	/* [search] */
 	int search_memory_budget_mb;
 	int search_target_p50_ms;

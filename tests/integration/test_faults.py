@@ -247,14 +247,18 @@ def test_fault_run_rows_identical():
 
 
 def test_dead_worker_takeover():
-    """For each kill of a worker that held a chunk: when the chunk was
-    given out again (reconcile re-enqueues it once its lease ran out, or a
-    worker XAUTOCLAIMs the dead consumer's message), when a worker claimed
-    it, when it was committed, and how long the job made no progress."""
+    """For each kill of a worker that held a chunk: how long the job made no
+    progress (with one chunk in flight at a time, a dead worker's chunk
+    blocks the job until its lease runs out: this is the dead-worker
+    detection time), and, as diagnostics, when the chunk was given out
+    again (reconcile re-enqueues it once its lease ran out, or a worker
+    XAUTOCLAIMs the dead consumer's message), claimed and committed.  When
+    the chunk was claimed again depends on where its message sits in a
+    queue of up to 200 chunks that take turns, not on the detection."""
     s = state["fault_stack"]
     tk = state["takeovers"]
     ok(tk, "no kill hit a worker holding a chunk")
-    worst = 0.0
+    worst, taken = 0.0, 0
     for t in tk:
         row = s.psql("SELECT c.status, c.attempts, extract(epoch FROM c.enqueued_at), "
                      "extract(epoch FROM c.started_at), extract(epoch FROM c.finished_at), "
@@ -262,23 +266,32 @@ def test_dead_worker_takeover():
                      " WHERE o.job_id = c.job_id AND o.finished_at > to_timestamp(%f)) "
                      "FROM chunks c WHERE c.id = %d" % (t["t_kill"], t["chunk"]))[0]
         eq(row[0], "done", "chunk %d held by killed %s" % (t["chunk"], t["worker"]))
+        if int(row[1]) == t["attempts"]:
+            # Only a claim counts an attempt: the killed worker's own COMMIT
+            # was already on its way to PostgreSQL and landed after the kill.
+            taptest.note("killed %s holding chunk %d: its commit landed %.2fs after the kill "
+                         "(not a takeover)" % (t["worker"], t["chunk"], float(row[4]) - t["t_kill"]))
+            continue
         ok(int(row[1]) > t["attempts"], "chunk %d was not attempted again" % t["chunk"], row, t)
+        taken += 1
         claim = float(row[3]) - t["t_kill"]
         requeue = float(row[2]) - t["t_kill"]
         how = "re-enqueued by reconcile after %.1fs" % requeue
         if requeue < 0 or requeue > claim:
             requeue, how = claim, "its message reclaimed (XAUTOCLAIM)"
-        stall = float(row[5]) - t["t_kill"] if row[5] else float("nan")
-        worst = max(worst, requeue)
-        taptest.note("killed %s holding chunk %d (attempt %d): %s, claimed again after %.1fs, "
-                     "committed after %.1fs (attempt %s); the job's next commit came %.1fs after "
-                     "the kill (lease %ds)" % (t["worker"], t["chunk"], t["attempts"], how, claim,
-                                               float(row[4]) - t["t_kill"], row[1], stall, LEASE))
+        ok(row[5], "no chunk of the job was committed after the kill of %s" % t["worker"], row, t)
+        stall = float(row[5]) - t["t_kill"]
+        worst = max(worst, stall)
+        taptest.note("killed %s holding chunk %d (attempt %d): the job's next commit came %.1fs "
+                     "after the kill (lease %ds); the chunk was %s, claimed again after %.1fs, "
+                     "committed after %.1fs (attempt %s)" % (
+                         t["worker"], t["chunk"], t["attempts"], stall, LEASE, how, claim,
+                         float(row[4]) - t["t_kill"], row[1]))
+    ok(taken, "every kill that hit a chunk hit it as it was being committed", tk)
     # detection: the lease, one reconcile period, scheduling slack; a kill
-    # that overlaps the Redis restart of the same run can lose the first
-    # re-enqueued message too, and then waits for the next reconcile round
-    # after Redis is back (seen: 13.7 s), so the bound allows for that.
-    ok(worst < 3 * LEASE + 2, "a dead worker's chunk was given out again only after %.1fs" % worst)
+    # that overlaps a PostgreSQL or Redis restart of the same run may wait
+    # for that to end too.
+    ok(worst < 3 * LEASE + 2, "the job stood still for %.1fs after a worker died" % worst)
 
 
 def test_fault_stack_stops_cleanly():

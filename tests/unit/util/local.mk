@@ -1,5 +1,6 @@
-check_PROGRAMS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob
-TESTS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob
+check_PROGRAMS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob tests/unit/util/test_log
+TESTS += tests/unit/util/test_conf tests/unit/util/test_buf tests/unit/util/test_glob tests/unit/util/test_log
 tests_unit_util_test_conf_LDADD = $(UNIT_LIBS)
 tests_unit_util_test_buf_LDADD = $(UNIT_LIBS)
 tests_unit_util_test_glob_LDADD = $(UNIT_LIBS)
+tests_unit_util_test_log_LDADD = $(UNIT_LIBS)
