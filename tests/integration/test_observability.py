@@ -6,6 +6,8 @@ req=; the CLI views answer."""
 import math
 import os
 import re
+import signal
+import subprocess
 import sys
 import time
 
@@ -193,6 +195,31 @@ def test_log_lines_carry_ids(stack):
     for line in api.splitlines():
         if line.startswith("<"):
             ok(re.match(r"^<[0-7]>", line), "syslog priority prefix", line)
+
+
+def test_subsystem_log_levels(stack):
+    """[log] subsystem_levels: a worker with index=debug writes its chunks'
+    debug lines while the others, at the default level, write none; a bad
+    setting is refused at start."""
+    for n in list(stack.worker_names):
+        stack.kill_worker(n, sig=signal.SIGTERM)
+    name = stack.add_worker(env={"DOCXP_LOG_SUBSYSTEM_LEVELS": "index=debug, store=warning"})
+    job = stack.start_job(EXAMPLES, "full")
+    eq(stack.wait_job(job, 120)["status"], "completed")
+    debug, others = [], []
+    for f in os.listdir(stack.path("logs")):
+        if f.startswith("w"):
+            with open(stack.path("logs", f), errors="replace") as fh:
+                (debug if f.startswith(name) else others).extend(
+                    ln for ln in fh.read().splitlines() if ln.startswith("<7>"))
+    ok(any(ln.startswith("<7>chunk done | job=%s" % job) for ln in debug),
+       "the index=debug worker logged its chunks at debug", debug[:5])
+    ok(not others, "workers at the default level logged debug lines", others[:5])
+    env = dict(os.environ, DOCXP_LOG_SUBSYSTEM_LEVELS="index=chatty")
+    p = subprocess.run([stack.binary("docxp-worker"), "-c", stack.config, "--check-config"], env=env,
+                       capture_output=True, text=True, timeout=30)
+    eq(p.returncode, 78, "bad subsystem level: exit status (%s)" % p.stderr)
+    ok("log.subsystem_levels: bad level 'chatty' for index" in p.stderr, "says what is wrong", p.stderr)
 
 
 if __name__ == "__main__":
