@@ -19,6 +19,7 @@
 #include "util/buf.h"
 #include "util/digest.h"
 #include "util/status.h"
+#include "util/hex.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -67,17 +68,6 @@ static void buf_uri_encode(struct buf *b, const char *s, size_t n, bool keep_sla
 	free(tmp);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes n bytes of s into a new string (invalid escapes kept). */
 static char *uri_decode(const char *s, size_t n, size_t *outlen)
 {
@@ -85,8 +75,9 @@ static char *uri_decode(const char *s, size_t n, size_t *outlen)
 	size_t i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && hex_digit_value(s[i + 1]) >= 0 &&
+		    hex_digit_value(s[i + 2]) >= 0) {
+			out[o++] = (char)(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]));
 			i += 2;
 		} else {
 			out[o++] = s[i];

@@ -18,6 +18,7 @@
 #include "extract/jsonw.h"
 #include "extract/srcmap.h"
 #include "util/arena.h"
+#include "util/hex.h"
 
 #define PROP_NAME_CAP	 512
 #define PROP_VALUE_CAP	 4096
@@ -88,17 +89,6 @@ static void bundle_of(struct arena *a, const char *path, const char **bundle, co
 		}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads \uXXXX at s[i] (s[i] == 'u'); returns the code unit or -1. */
 static long read_u(const char *s, size_t n, size_t i)
 {
@@ -106,7 +96,7 @@ static long read_u(const char *s, size_t n, size_t i)
 	size_t k;
 
 	for (k = 1; k <= 4; k++) {
-		int h = i + k < n ? hexval(s[i + k]) : -1;
+		int h = i + k < n ? hex_digit_value(s[i + k]) : -1;
 
 		if (h < 0)
 			return -1;

@@ -615,6 +615,26 @@ static void xml_struts1(struct xdoc *d)
 
 /* ------------------------------------------------------------ Struts 2 */
 
+/* The <interceptor-ref>s of an action or stack: listed in its metadata
+ * and linked. */
+static void interceptor_refs(struct xdoc *d, int node, struct entity *e, struct jsonw *w)
+{
+	int r;
+
+	jsonw_key(w, "interceptor_refs");
+	jsonw_arr_open(w);
+	for (r = d->nodes[node].first_child; r >= 0; r = d->nodes[r].next)
+		if (is_named(d, r, "interceptor-ref")) {
+			char *n = xattr(d, r, "name");
+
+			jsonw_str(w, n);
+			if (nonempty(n))
+				entkit_link(d->a, e, "interceptor_ref",
+					    arena_printf(d->a, "interceptor:%s", n));
+		}
+	jsonw_arr_close(w);
+}
+
 static void struts2_action(struct xdoc *d, int node, const char *ns, const char *pkg_qn)
 {
 	char *name = xattr(d, node, "name"), *cls = xattr(d, node, "class"),
@@ -661,18 +681,7 @@ static void struts2_action(struct xdoc *d, int node, const char *ns, const char 
 			entkit_link(d->a, e, "result", loc);
 	}
 	jsonw_arr_close(&w);
-	jsonw_key(&w, "interceptor_refs");
-	jsonw_arr_open(&w);
-	for (r = d->nodes[node].first_child; r >= 0; r = d->nodes[r].next)
-		if (is_named(d, r, "interceptor-ref")) {
-			char *n = xattr(d, r, "name");
-
-			jsonw_str(&w, n);
-			if (nonempty(n))
-				entkit_link(d->a, e, "interceptor_ref",
-					    arena_printf(d->a, "interceptor:%s", n));
-		}
-	jsonw_arr_close(&w);
+	interceptor_refs(d, node, e, &w);
 	jsonw_obj_close(&w);
 	e->metadata = jsonw_finish(&w);
 	if (nonempty(cls))
@@ -688,7 +697,6 @@ static void struts2_interceptor(struct xdoc *d, int node, const char *pkg_qn)
 	struct entity *e = xent(d, node, "struts2_interceptor", name,
 				arena_printf(d->a, "interceptor:%s", name ? name : ""), pkg_qn);
 	struct jsonw w;
-	int r;
 
 	if (!e)
 		return;
@@ -699,18 +707,7 @@ static void struts2_interceptor(struct xdoc *d, int node, const char *pkg_qn)
 	if (is_named(d, node, "interceptor-stack")) {
 		jsonw_key(&w, "stack");
 		jsonw_bool(&w, true);
-		jsonw_key(&w, "interceptor_refs");
-		jsonw_arr_open(&w);
-		for (r = d->nodes[node].first_child; r >= 0; r = d->nodes[r].next)
-			if (is_named(d, r, "interceptor-ref")) {
-				char *n = xattr(d, r, "name");
-
-				jsonw_str(&w, n);
-				if (nonempty(n))
-					entkit_link(d->a, e, "interceptor_ref",
-						    arena_printf(d->a, "interceptor:%s", n));
-			}
-		jsonw_arr_close(&w);
+		interceptor_refs(d, node, e, &w);
 	}
 	jsonw_obj_close(&w);
 	e->metadata = jsonw_finish(&w);

@@ -14,17 +14,7 @@
 #include "http/http_int.h"
 #include "util/arena.h"
 #include "util/status.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/hex.h"
 
 int http_percent_decode(char *dst, const char *src, size_t n, bool plus_is_space, size_t *outlen)
 {
@@ -38,8 +28,8 @@ int http_percent_decode(char *dst, const char *src, size_t n, bool plus_is_space
 
 			if (i + 2 >= n)
 				return DX_E_BADREQUEST;
-			hi = hexval((unsigned char)src[i + 1]);
-			lo = hexval((unsigned char)src[i + 2]);
+			hi = hex_digit_value((unsigned char)src[i + 1]);
+			lo = hex_digit_value((unsigned char)src[i + 2]);
 			if (hi < 0 || lo < 0)
 				return DX_E_BADREQUEST;
 			c = hi * 16 + lo;

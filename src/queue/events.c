@@ -46,18 +46,6 @@ int events_publish(struct redisq *q, const char *job_id, const char *const *type
 	return redisq_pipeline_wait(q, n + 1, "publish events");
 }
 
-static const redisReply *events_field(const redisReply *fields, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < fields->elements; i += 2)
-		if (fields->element[i]->type == REDIS_REPLY_STRING &&
-		    strcmp(fields->element[i]->str, name) == 0 &&
-		    fields->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fields->element[i + 1];
-	return NULL;
-}
-
 int events_read(struct redisq *q, const char *job_id, const char *after_id, int block_ms, struct event *out,
 		int max)
 {
@@ -93,8 +81,8 @@ int events_read(struct redisq *q, const char *job_id, const char *after_id, int 
 			    e->element[0]->type != REDIS_REPLY_STRING ||
 			    e->element[1]->type != REDIS_REPLY_ARRAY)
 				continue;
-			type = events_field(e->element[1], "type");
-			data = events_field(e->element[1], "data");
+			type = redisq_field(e->element[1], "type");
+			data = redisq_field(e->element[1], "data");
 			if (!type || !data)
 				continue;
 			snprintf(out[n].id, sizeof(out[n].id), "%s", e->element[0]->str);

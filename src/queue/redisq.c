@@ -263,7 +263,7 @@ int redisq_enqueue_chunks(struct redisq *q, const char *job_id, const int64_t *c
 	return rc;
 }
 
-static const redisReply *redisq_field(const redisReply *fields, const char *name)
+const redisReply *redisq_field(const redisReply *fields, const char *name)
 {
 	size_t i;
 

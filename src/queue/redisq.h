@@ -43,6 +43,10 @@ void *redisq_raw_command(struct redisq *q, const char *fmt, ...);
 /* Reads the n replies of pipelined commands. Returns 0, or DX_E_REDIS
  * with errmsg "could not <what>: ..." (an I/O error drops the connection). */
 int redisq_pipeline_wait(struct redisq *q, size_t n, const char *what);
+/* The string value of field name in the field/value array of a stream
+ * entry, or NULL. */
+struct redisReply;
+const struct redisReply *redisq_field(const struct redisReply *fields, const char *name);
 
 /* Remembers where Redis is and connects. Returns 0 or DX_E_REDIS (errmsg
  * set). Later calls reconnect by themselves. Call redisq_close in any case. */
