@@ -594,6 +594,19 @@ static int bedrock_embed(struct embed_provider *p, struct embed_batch *b)
 			if (!any_busy && wait <= 0)
 				continue;
 		}
+		/* a long backoff or a slow answer must not cost the caller its
+		 * lease: it renews while we wait, at most a second apart */
+		if (b->keepalive) {
+			rc = b->keepalive(b->keepalive_arg);
+			if (rc) {
+				snprintf(b->errmsg, sizeof(b->errmsg),
+					 "stopped while waiting for Bedrock: %s", status_str(rc));
+				rc = rc < 0 ? rc : DX_E_INTERNAL;
+				break;
+			}
+		}
+		if (wait > 1.0)
+			wait = 1.0;
 		curl_multi_poll(br->multi, NULL, 0, (int)(wait * 1000.0) + (wait > 0 ? 1 : 0), NULL);
 	}
 

@@ -27,6 +27,11 @@ struct embed_batch {
 	int *status;		  /* per text: 0, or negative: this text cannot be embedded */
 	bool *truncated;	  /* per text: cut to embedding.max_text_chars first */
 	char errmsg[256];	  /* why the whole batch failed, or the first text failure */
+	/* Optional: called at least every second while the provider waits
+	 * (on the network, or backing off); a non-zero return (for example
+	 * DX_E_LEASE_LOST) ends the batch with that status. */
+	int (*keepalive)(void *arg);
+	void *keepalive_arg;
 };
 
 struct embed_provider {

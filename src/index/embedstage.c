@@ -128,6 +128,8 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 		b.tokens = arena_zalloc(a, m * sizeof(int));
 		b.status = arena_zalloc(a, m * sizeof(int));
 		b.truncated = arena_zalloc(a, m * sizeof(bool));
+		b.keepalive = keepalive;
+		b.keepalive_arg = keepalive_arg;
 		{
 			struct metric_delta d[HISTOGRAM_NBUCKETS + 2];
 			char labels[64];

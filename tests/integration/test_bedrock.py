@@ -94,5 +94,37 @@ def test_expired_credentials_stall_then_resume(stack):
     eq(s["files_failed"], 0)
 
 
+def test_slow_answers_keep_the_lease():
+    """Bedrock answering slower than the chunk lease (7 s against 5 s):
+    the worker renews its lease while it waits, so no other worker takes
+    the chunk over and every chunk is done at its first attempt."""
+    repo = tempfile.mkdtemp(prefix="docxp-bedrock-slow-")
+    for i in range(3):
+        with open(os.path.join(repo, "Slow%d.java" % i), "w") as f:
+            f.write("package slow;\n\npublic class Slow%d {\n    int v() { return %d; }\n}\n" % (i, i))
+    with Stack(workers=2, fake_bedrock=True, name="docxp-bedrock-slow",
+               extra_conf={"embedding": {"dimensions": "256", "concurrency": "16"},
+                           "indexing": {"lease_seconds": "5"},
+                           "worker": {"reconcile_seconds": "1"}}) as s:
+        try:
+            s.bedrock_config(latency_ms=7000)
+            t0 = time.monotonic()
+            job = s.start_job(repo)
+            st = s.wait_job(job, 120)
+            took = time.monotonic() - t0
+            eq(st["status"], "completed")
+            eq(st["files_failed"], 0)
+            ok(took > 7, "the answers were slow (%.1fs)" % took)
+            att = s.psql("SELECT id, attempts FROM chunks WHERE job_id = '%s'" % job)
+            ok(att and all(a == "1" for _, a in att), "every chunk done at its first attempt", att)
+            note("slow Bedrock (7 s per answer, lease 5 s): job took %.1fs, chunk attempts %s"
+                 % (took, [a for _, a in att]))
+        except BaseException:
+            s.failed = True
+            raise
+        finally:
+            shutil.rmtree(repo, ignore_errors=True)
+
+
 if __name__ == "__main__":
     taptest.main()
