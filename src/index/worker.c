@@ -147,6 +147,33 @@ static double worker_backoff(int attempt)
 	return cap * ((double)rand() / (double)RAND_MAX);
 }
 
+/* The fields every "chunk" event has; the caller adds the rest. */
+static struct json_object *chunk_event_new(const struct chunk_claim *claim, const char *status)
+{
+	struct json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "job_id", json_object_new_string(claim->job_id));
+	json_object_object_add(c, "chunk_id", json_object_new_int64(claim->chunk_id));
+	json_object_object_add(c, "seq", json_object_new_int(claim->seq));
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "files", json_object_new_int((int)claim->npaths));
+	return c;
+}
+
+/* The "state" and "done" events of a job that has just ended, with the
+ * status its progress document (JSON) gives. */
+static void worker_job_ended_events(struct worker *w, const char *job_id, const char *progress,
+				    const char *fallback_status)
+{
+	struct json_object *p = json_tokener_parse(progress), *st;
+	const char *status =
+	    p && json_object_object_get_ex(p, "status", &st) ? json_object_get_string(st) : fallback_status;
+
+	if (events_state(&w->q, job_id, status, NULL, progress) != 0)
+		log_warn("could not publish events: %s | job=%s", w->q.errmsg, job_id);
+	json_object_put(p);
+}
+
 /*
  * Tells the job's SSE followers what this chunk did: a "chunk" event, a
  * "file_error" per failed file, the job's "progress", and when the job
@@ -159,7 +186,7 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 	size_t i, n = 0, cap = claim->npaths + 3;
 	const char **types = calloc(cap, sizeof(char *)), **datas = calloc(cap, sizeof(char *));
 	struct json_object **objs = calloc(cap, sizeof(*objs));
-	struct json_object *c = json_object_new_object();
+	struct json_object *c = chunk_event_new(claim, "done");
 	int processed = 0, skipped = 0, failed = 0, entities = 0;
 
 	for (i = 0; i < claim->npaths; i++) {
@@ -188,11 +215,6 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 		datas[n] = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
 		n++;
 	}
-	json_object_object_add(c, "job_id", json_object_new_string(claim->job_id));
-	json_object_object_add(c, "chunk_id", json_object_new_int64(claim->chunk_id));
-	json_object_object_add(c, "seq", json_object_new_int(claim->seq));
-	json_object_object_add(c, "status", json_object_new_string("done"));
-	json_object_object_add(c, "files", json_object_new_int((int)claim->npaths));
 	json_object_object_add(c, "processed", json_object_new_int(processed));
 	json_object_object_add(c, "skipped", json_object_new_int(skipped));
 	json_object_object_add(c, "failed", json_object_new_int(failed));
@@ -212,16 +234,8 @@ static void worker_chunk_events(struct worker *w, const struct chunk_claim *clai
 	}
 	if (events_publish(&w->q, claim->job_id, types, datas, n) != 0)
 		log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
-	if (job_done && progress) {
-		struct json_object *p = json_tokener_parse(progress), *st;
-		const char *status = p && json_object_object_get_ex(p, "status", &st)
-					 ? json_object_get_string(st)
-					 : "completed";
-
-		if (events_state(&w->q, claim->job_id, status, NULL, progress) != 0)
-			log_warn("could not publish events: %s | job=%s", w->q.errmsg, claim->job_id);
-		json_object_put(p);
-	}
+	if (job_done && progress)
+		worker_job_ended_events(w, claim->job_id, progress, "completed");
 	for (i = 0; i < n; i++)
 		json_object_put(objs[i]);
 	free(objs);
@@ -353,31 +367,18 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 			 (long long)claim.chunk_id, claim.attempts - 1, rc);
 		worker_count(w, "docxp_chunks_dead_lettered_total", "");
 		if (rc == 0 && chunkstore_progress_json(&w->db, a, claim.job_id, &progress) == 0) {
-			struct json_object *d = json_object_new_object();
+			struct json_object *d = chunk_event_new(&claim, "dead");
 			const char *types[2] = {"chunk", "progress"};
 			const char *datas[2];
 
-			json_object_object_add(d, "job_id", json_object_new_string(claim.job_id));
-			json_object_object_add(d, "chunk_id", json_object_new_int64(claim.chunk_id));
-			json_object_object_add(d, "seq", json_object_new_int(claim.seq));
-			json_object_object_add(d, "status", json_object_new_string("dead"));
-			json_object_object_add(d, "files", json_object_new_int((int)claim.npaths));
 			json_object_object_add(d, "attempts", json_object_new_int(claim.attempts - 1));
 			json_object_object_add(d, "ts", json_object_new_int64(events_now_ms()));
 			datas[0] = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN);
 			datas[1] = progress;
 			events_publish(&w->q, claim.job_id, types, datas, 2);
 			json_object_put(d);
-			if (job_done) {
-				struct json_object *p = json_tokener_parse(progress), *st;
-
-				events_state(&w->q, claim.job_id,
-					     p && json_object_object_get_ex(p, "status", &st)
-						 ? json_object_get_string(st)
-						 : "completed_with_errors",
-					     NULL, progress);
-				json_object_put(p);
-			}
+			if (job_done)
+				worker_job_ended_events(w, claim.job_id, progress, "completed_with_errors");
 		}
 		goto out;
 	}
@@ -453,8 +454,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 		const char *reason = rc == DX_E_CREDENTIALS ? "credentials_expired"
 				     : rc == DX_E_THROTTLED ? "provider_throttled"
 							    : "provider_unavailable";
-		char data[600];
-		const char *type = "stalled", *datap = data;
+		struct json_object *ev = json_object_new_object();
+		const char *type = "stalled", *datap;
 
 		w->stalls++;
 		worker_count(w, "docxp_embedding_stalls_total",
@@ -463,10 +464,13 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 						    : "reason=\"provider_unavailable\"");
 		log_warn("embedding stalled, will retry: %s | job=%s chunk=%lld reason=%s", why, claim.job_id,
 			 (long long)claim.chunk_id, reason);
-		snprintf(data, sizeof(data),
-			 "{\"job_id\":\"%s\",\"reason\":\"%s\",\"worker\":\"%s\",\"ts\":%lld}", claim.job_id,
-			 reason, w->name, events_now_ms());
+		json_object_object_add(ev, "job_id", json_object_new_string(claim.job_id));
+		json_object_object_add(ev, "reason", json_object_new_string(reason));
+		json_object_object_add(ev, "worker", json_object_new_string(w->name));
+		json_object_object_add(ev, "ts", json_object_new_int64(events_now_ms()));
+		datap = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
 		events_publish(&w->q, claim.job_id, &type, &datap, 1);
+		json_object_put(ev);
 		worker_heartbeat(w, reason);
 		worker_sleep(w, worker_backoff(w->stalls));
 		if (chunkstore_release_chunk(&w->db, w->name, claim.chunk_id, why, false) == 0)
