@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "extract/entkit.h"
 #include "extract/extract_int.h"
@@ -357,10 +358,84 @@ static bool is_kw(struct sqlctx *c, const struct tok *t)
 	return false;
 }
 
+#define SQL_MAX_CTES 32
+
+/* What a statement's table references must not link: its own object and
+ * the names of its common table expressions (WITH x AS (...)). */
+struct sqlnames {
+	const char *own;
+	const char *ctes[SQL_MAX_CTES];
+	size_t nctes;
+};
+
+/* The index of the ')' closing the '(' at i, or tv->n. */
+static size_t close_paren(struct sqlctx *c, const struct tokvec *tv, size_t i)
+{
+	size_t depth = 0;
+
+	for (; i < tv->n; i++) {
+		if (tp(c, tv, i, '('))
+			depth++;
+		else if (tp(c, tv, i, ')') && --depth == 0)
+			return i;
+	}
+	return tv->n;
+}
+
+/* Collects the CTE names of every WITH [RECURSIVE] a [(cols)] AS [NOT]
+ * [MATERIALIZED] (...), b AS (...) in tv. */
+static void collect_ctes(struct sqlctx *c, const struct tokvec *tv, struct sqlnames *names)
+{
+	size_t i, k, s, t;
+
+	for (i = 0; i < tv->n; i++) {
+		if (!tw(c, tv, i, "with"))
+			continue;
+		k = i + 1;
+		if (tw(c, tv, k, "recursive"))
+			k++;
+		while (k < tv->n && is_name_tok(tv, k) && !is_kw(c, &tv->v[k])) {
+			s = tv->v[k].start;
+			t = tv->v[k].end;
+			k++;
+			if (tp(c, tv, k, '('))
+				k = close_paren(c, tv, k) + 1;
+			if (!tw(c, tv, k, "as"))
+				break;
+			k++;
+			if (tw(c, tv, k, "not"))
+				k++;
+			if (tw(c, tv, k, "materialized"))
+				k++;
+			if (!tp(c, tv, k, '('))
+				break;
+			if (names->nctes < SQL_MAX_CTES)
+				names->ctes[names->nctes++] =
+				    entkit_strndup_cap(c->a, c->b + s, t - s, SQL_NAME_CAP);
+			k = close_paren(c, tv, k) + 1;
+			if (!tp(c, tv, k, ','))
+				break;
+			k++;
+		}
+	}
+}
+
+static bool names_excluded(const struct sqlnames *names, const char *name)
+{
+	size_t i;
+
+	if (names->own && strcmp(names->own, name) == 0)
+		return true;
+	for (i = 0; i < names->nctes; i++)
+		if (strcasecmp(names->ctes[i], name) == 0)
+			return true;
+	return false;
+}
+
 /* Links the table named at *i (skipping ONLY) unless it is a keyword, a
- * function call or the statement's own object. */
-static bool ref_table(struct sqlctx *c, struct entity *e, const struct tokvec *tv, size_t *i, const char *own,
-		      bool calls)
+ * function call, the statement's own object or one of its CTEs. */
+static bool ref_table(struct sqlctx *c, struct entity *e, const struct tokvec *tv, size_t *i,
+		      const struct sqlnames *names, bool calls)
 {
 	size_t s, t, k;
 	const char *name;
@@ -376,7 +451,7 @@ static bool ref_table(struct sqlctx *c, struct entity *e, const struct tokvec *t
 	if (calls && tp(c, tv, k, '('))
 		return true; /* FROM f(...): a set-returning function, not a table */
 	name = entkit_strndup_cap(c->a, c->b + s, t - s, SQL_NAME_CAP);
-	if (!own || strcmp(own, name) != 0)
+	if (!names_excluded(names, name))
 		entkit_link(c->a, e, "references_table", name);
 	return true;
 }
@@ -388,8 +463,10 @@ static void scan_refs(struct sqlctx *c, struct entity *e, const struct tokvec *t
 {
 	bool ctx[SQL_CTX_DEPTH];
 	size_t i, depth = 0;
+	struct sqlnames names = {.own = own};
 
 	memset(ctx, 0, sizeof(ctx));
+	collect_ctes(c, tv, &names);
 	for (i = 0; i < tv->n; i++) {
 		const struct tok *t = &tv->v[i];
 		bool here = depth >= SQL_CTX_DEPTH || ctx[depth];
@@ -421,7 +498,7 @@ static void scan_refs(struct sqlctx *c, struct entity *e, const struct tokvec *t
 			size_t k = i + 1;
 
 			/* FROM a x, b AS y, c */
-			while (ref_table(c, e, tv, &k, own, true)) {
+			while (ref_table(c, e, tv, &k, &names, true)) {
 				if (tw(c, tv, k, "as"))
 					k++;
 				if (is_name_tok(tv, k) && !is_kw(c, &tv->v[k]))
@@ -433,13 +510,13 @@ static void scan_refs(struct sqlctx *c, struct entity *e, const struct tokvec *t
 		} else if (tw(c, tv, i, "join") || tw(c, tv, i, "references")) {
 			size_t k = i + 1;
 
-			ref_table(c, e, tv, &k, own, tw(c, tv, i, "join"));
+			ref_table(c, e, tv, &k, &names, tw(c, tv, i, "join"));
 		} else if (tw(c, tv, i, "into") && i > 0 &&
 			   (tw(c, tv, i - 1, "insert") || tw(c, tv, i - 1, "merge") ||
 			    tw(c, tv, i - 1, "replace") || tw(c, tv, i - 1, "ignore"))) {
 			size_t k = i + 1;
 
-			ref_table(c, e, tv, &k, own, false);
+			ref_table(c, e, tv, &k, &names, false);
 		} else if (tw(c, tv, i, "update") && !tw(c, tv, i + 1, "set") &&
 			   !(i > 0 &&
 			     (tw(c, tv, i - 1, "for") || tw(c, tv, i - 1, "on") || tw(c, tv, i - 1, "do") ||
@@ -449,7 +526,7 @@ static void scan_refs(struct sqlctx *c, struct entity *e, const struct tokvec *t
 			      tw(c, tv, i - 1, "key") || tw(c, tv, i - 1, "grant")))) {
 			size_t k = i + 1;
 
-			ref_table(c, e, tv, &k, own, false);
+			ref_table(c, e, tv, &k, &names, false);
 		}
 	}
 }

@@ -127,6 +127,40 @@ static void test_mysql_pg(void **state)
 	arena_free(a);
 }
 
+static void test_ctes_are_not_tables(void **state)
+{
+	static const struct extract_options opt = {60, 10};
+	static const char sql[] =
+	    "WITH RECURSIVE tree (id, parent) AS (\n"
+	    "  SELECT id, parent_id FROM categories WHERE parent_id IS NULL\n"
+	    "  UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN tree t ON c.parent_id = t.id),\n"
+	    " Totals AS MATERIALIZED (SELECT customer_id, sum(total) s FROM orders GROUP BY 1)\n"
+	    "SELECT * FROM tree, totals JOIN customers ON customers.id = totals.customer_id,\n"
+	    "  unnest(ARRAY[1]) WITH ORDINALITY AS u(x, n);\n"
+	    "INSERT INTO tree_copy SELECT * FROM tree;\n";
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	const struct entity *e;
+
+	(void)state;
+	assert_int_equal(extract_file(a, &opt, "q.sql", sql, strlen(sql), &out), 0);
+	fx_invariants(&out, sql, strlen(sql));
+	assert_int_equal(out.count, 2);
+	e = &out.items[0];
+	assert_true(fx_has_link(e, "references_table", "categories"));
+	assert_true(fx_has_link(e, "references_table", "orders"));
+	assert_true(fx_has_link(e, "references_table", "customers"));
+	assert_false(fx_has_link(e, "references_table", "tree"));
+	assert_false(fx_has_link(e, "references_table", "totals"));
+	assert_false(fx_has_link(e, "references_table", "t"));
+	assert_int_equal(fx_count_links(e, "references_table"), 3);
+	/* a CTE is the statement's own: in the next statement "tree" is a table */
+	e = &out.items[1];
+	assert_true(fx_has_link(e, "references_table", "tree_copy"));
+	assert_true(fx_has_link(e, "references_table", "tree"));
+	arena_free(a);
+}
+
 static void test_hostile(void **state)
 {
 	static const struct extract_options opt = {60, 10};
@@ -182,8 +216,11 @@ static void test_hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_schema_example), cmocka_unit_test(test_reports_example),
-	    cmocka_unit_test(test_oracle),	   cmocka_unit_test(test_mysql_pg),
+	    cmocka_unit_test(test_schema_example),
+	    cmocka_unit_test(test_reports_example),
+	    cmocka_unit_test(test_oracle),
+	    cmocka_unit_test(test_mysql_pg),
+	    cmocka_unit_test(test_ctes_are_not_tables),
 	    cmocka_unit_test(test_hostile),
 	};
 
