@@ -16,6 +16,7 @@
 
 #include "extract/extract.h"
 #include "extract/extract_int.h"
+#include "extract/srcmap.h"
 #include "util/arena.h"
 #include "util/status.h"
 
@@ -139,29 +140,11 @@ const char *extract_language(const char *path)
 
 int extract_count_lines(const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	int64_t n = 0;
+	struct srcmap m;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		n++;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return n > INT_MAX ? INT_MAX : (int)n;
-}
-
-/* Offset just after n more lines from off (len when the text ends first). */
-static size_t skip_lines(const char *buf, size_t len, size_t off, int64_t n)
-{
-	while (n-- > 0 && off < len) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-
-		off = nl ? (size_t)(nl - buf) + 1 : len;
-	}
-	return off;
+	/* The count srcmap_init makes, without its table. */
+	srcmap_count(&m, buf, len);
+	return m.nlines;
 }
 
 static bool is_blank(const char *s, size_t n)
@@ -210,45 +193,34 @@ int extract_windows(struct arena *a, const struct extract_options *opt, const ch
 		    size_t len, struct entity_list *out)
 {
 	const char *base = extract_basename(path);
-	int64_t total, start, end, step;
-	size_t off = 0, end_off;
-	int rc = 0;
+	struct srcmap m;
+	int start, end, step;
 
-	if (opt->window_lines < 1 || opt->window_overlap < 0 || opt->window_overlap >= opt->window_lines) {
-		rc = DX_E_VALIDATION;
-		goto out;
-	}
-	total = extract_count_lines(buf, len);
-	if (total == INT_MAX) {
-		rc = DX_E_TOOLARGE;
-		goto out;
-	}
+	if (opt->window_lines < 1 || opt->window_overlap < 0 || opt->window_overlap >= opt->window_lines)
+		return DX_E_VALIDATION;
+	srcmap_init(&m, a, buf, len);
+	if (m.nlines >= INT_MAX - 1)
+		return DX_E_TOOLARGE;
 	step = opt->window_lines - opt->window_overlap;
 	/* Stopping once a window reaches the last line means no window is
 	 * emitted that adds no new line; a short last window is kept as is. */
-	for (start = 1; start <= total; start += step) {
-		end = start + opt->window_lines - 1;
-		if (end > total)
-			end = total;
-		end_off = skip_lines(buf, len, off, end - start + 1);
+	for (start = 1; start <= m.nlines; start += step) {
+		size_t s = m.lstart[start - 1];
+
+		end = start > m.nlines - opt->window_lines + 1 ? m.nlines : start + opt->window_lines - 1;
 		/* Blank windows carry no meaning and embed to noise. */
-		if (!is_blank(buf + off, end_off - off)) {
+		if (!is_blank(buf + s, m.lstart[end] - s)) {
 			struct entity *e = extract_push(a, out);
 
 			e->kind = "window";
-			e->name = arena_printf(a, "%s:%d-%d", base, (int)start, (int)end);
-			e->qualified_name = arena_printf(a, "%s#L%d-%d", path, (int)start, (int)end);
-			e->start_line = (int)start;
-			e->end_line = (int)end;
-			e->text = arena_strndup(a, buf + off, end_off - off);
-			e->text_len = end_off - off;
+			e->name = arena_printf(a, "%s:%d-%d", base, start, end);
+			e->qualified_name = arena_printf(a, "%s#L%d-%d", path, start, end);
+			srcmap_set_text(&m, a, e, start, end);
 		}
-		if (end == total)
+		if (end == m.nlines)
 			break;
-		off = skip_lines(buf, len, off, step);
 	}
-out:
-	return rc;
+	return 0;
 }
 
 /* Which extractor reads which language. */

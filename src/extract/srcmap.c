@@ -18,21 +18,31 @@ static int is_eol(const char *buf, size_t len, size_t i)
 	return buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= len || buf[i + 1] != '\n'));
 }
 
-void srcmap_init(struct srcmap *m, struct arena *a, const char *buf, size_t len)
+void srcmap_count(struct srcmap *m, const char *buf, size_t len)
 {
-	size_t i, n = 0, k = 0;
+	size_t i, n = 0;
 
 	m->buf = buf;
 	m->len = len;
 	m->base = (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-	/* Two passes: count, then record. */
 	for (i = m->base; i < len; i++)
-		if (is_eol(buf, len, i))
+		if ((buf[i] == '\n' || buf[i] == '\r') && is_eol(buf, len, i))
 			n++;
 	if (len > m->base && buf[len - 1] != '\n' && buf[len - 1] != '\r')
 		n++; /* a last line without a newline */
 	if (n > INT32_MAX - 1)
 		n = INT32_MAX - 1;
+	m->nlines = (int)n;
+	m->lstart = NULL;
+}
+
+void srcmap_init(struct srcmap *m, struct arena *a, const char *buf, size_t len)
+{
+	size_t i, n, k = 0;
+
+	/* Two passes: count, then record. */
+	srcmap_count(m, buf, len);
+	n = (size_t)m->nlines;
 	m->lstart = arena_alloc(a, (n + 1) * sizeof(*m->lstart));
 	if (n > 0)
 		m->lstart[k++] = m->base;

@@ -22,6 +22,9 @@ struct srcmap {
 	int nlines;
 };
 
+/* Sets buf, len, base and nlines only (lstart NULL): the line count. */
+void srcmap_count(struct srcmap *m, const char *buf, size_t len);
+
 /* Computes the line starts of buf (arena-owned table). */
 void srcmap_init(struct srcmap *m, struct arena *a, const char *buf, size_t len);
 

@@ -127,6 +127,27 @@ static void test_no_final_newline(void **state)
 	arena_free(a);
 }
 
+static void test_line_endings(void **state)
+{
+	struct arena *a = arena_new();
+	static const int want[] = {1, 2, 2, 3};
+	struct entity_list out;
+
+	(void)state;
+	/* Classic Mac files end lines with a lone CR; CRLF is one line end. */
+	out = check_windows(a, 2, 1, "a\rb\rc\r", want, sizeof(want) / sizeof(want[0]));
+	assert_string_equal(out.items[0].text, "a\rb\r");
+	assert_string_equal(out.items[1].text, "b\rc\r");
+	out = check_windows(a, 2, 1, "a\r\nb\rc\n", want, sizeof(want) / sizeof(want[0]));
+	assert_string_equal(out.items[0].text, "a\r\nb\r");
+	assert_int_equal(extract_count_lines("a\rb", 4), 2);
+	assert_int_equal(extract_count_lines("a\r\n", 3), 1);
+	assert_int_equal(extract_count_lines("a\n\r\n", 4), 2);
+	assert_int_equal(extract_count_lines("", 0), 0);
+	assert_int_equal(extract_count_lines("x", 1), 1);
+	arena_free(a);
+}
+
 static void test_empty_and_blank(void **state)
 {
 	struct arena *a = arena_new();
@@ -245,9 +266,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_windows_overlap), cmocka_unit_test(test_no_overlap_and_short_file),
 	    cmocka_unit_test(test_trailing_window), cmocka_unit_test(test_no_final_newline),
-	    cmocka_unit_test(test_empty_and_blank), cmocka_unit_test(test_list_grows),
-	    cmocka_unit_test(test_bad_options),	    cmocka_unit_test(test_count_lines),
-	    cmocka_unit_test(test_language),
+	    cmocka_unit_test(test_line_endings),    cmocka_unit_test(test_empty_and_blank),
+	    cmocka_unit_test(test_list_grows),	    cmocka_unit_test(test_bad_options),
+	    cmocka_unit_test(test_count_lines),	    cmocka_unit_test(test_language),
 	};
 
 	return cmocka_run_group_tests_name("extract", tests, NULL, NULL);
