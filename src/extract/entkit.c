@@ -153,6 +153,51 @@ char *entkit_strndup_cap(struct arena *a, const char *s, size_t n, size_t cap)
 	return arena_strndup(a, s, entkit_cut(s, n, cap));
 }
 
+char *entkit_doc_text(struct arena *a, const char *s, size_t n, size_t cap)
+{
+	const char *e = s + n;
+	char *out;
+	size_t k = 0;
+	bool bol = true;
+
+	if (n >= 3 && memcmp(s, "/**", 3) == 0)
+		s += 3;
+	if (e - s >= 2 && e[-2] == '*' && e[-1] == '/')
+		e -= 2;
+	out = arena_alloc(a, (size_t)(e - s) + 1);
+	for (; s < e; s++) {
+		if (*s == '\r' || *s == '\n') {
+			if (*s == '\r' && s + 1 < e && s[1] == '\n')
+				s++;
+			bol = true;
+			out[k++] = '\n';
+			continue;
+		}
+		if (bol) {
+			if (*s == ' ' || *s == '\t')
+				continue;
+			bol = false;
+			if (*s == '*') {
+				if (s + 1 < e && s[1] == ' ')
+					s++;
+				continue;
+			}
+		}
+		out[k++] = *s;
+	}
+	while (k > 0 && strchr(" \t\n", out[k - 1]))
+		k--;
+	out[k] = '\0';
+	while (*out && strchr(" \t\n", *out)) {
+		out++;
+		k--;
+	}
+	if (k == 0)
+		return NULL;
+	out[entkit_cut(out, k, cap)] = '\0';
+	return out;
+}
+
 char *entkit_collapse(struct arena *a, const char *s, size_t n, size_t cap)
 {
 	char *out;

@@ -63,6 +63,11 @@ char *entkit_strndup_cap(struct arena *a, const char *s, size_t n, size_t cap);
  * both ends trimmed (signatures and names spread over lines). */
 char *entkit_collapse(struct arena *a, const char *s, size_t n, size_t cap);
 
+/* The text of a doc comment s[0..n) (Javadoc, JSDoc: slash, two stars,
+ * ..., star, slash) without its markers and leading stars, trimmed, at most cap bytes cut at
+ * a character boundary; NULL when nothing is left. */
+char *entkit_doc_text(struct arena *a, const char *s, size_t n, size_t cap);
+
 /* Writes code point cp as UTF-8 (U+FFFD for surrogates and values above
  * U+10FFFF); returns the number of bytes written (1..4). */
 size_t entkit_put_utf8(char *out, unsigned long cp);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "extract/entkit.h"
 #include "extract/extract_int.h"
 #include "extract/jsonw.h"
 #include "extract/srcmap.h"
@@ -597,45 +598,9 @@ static char *join_tokens(struct jparser *p, size_t from, size_t to, const struct
 /* The Javadoc's text without the comment markers and leading stars. */
 static char *doc_text(struct jparser *p, int doc)
 {
-	const char *s, *e;
-	struct sbuf b;
-	bool bol = true;
-
 	if (doc < 0)
 		return NULL;
-	s = p->buf + p->docs[doc].off + 3;
-	e = p->buf + p->docs[doc].off + p->docs[doc].len;
-	if (e - s >= 2 && e[-2] == '*' && e[-1] == '/')
-		e -= 2;
-	sb_init(&b, p->a, JAVA_MAX_DOC);
-	for (; s < e && b.len < JAVA_MAX_DOC; s++) {
-		if (*s == '\r' || *s == '\n') {
-			if (*s == '\r' && s + 1 < e && s[1] == '\n')
-				s++;
-			bol = true;
-			sb_add(&b, p->a, "\n", 1);
-			continue;
-		}
-		if (bol) {
-			if (*s == ' ' || *s == '\t')
-				continue;
-			bol = false;
-			if (*s == '*') {
-				if (s + 1 < e && s[1] == ' ')
-					s++;
-				continue;
-			}
-		}
-		sb_add(&b, p->a, s, 1);
-	}
-	/* Trim surrounding blank space. */
-	while (b.len > 0 && strchr(" \t\n", b.p[b.len - 1]))
-		b.p[--b.len] = '\0';
-	sb_trim_utf8(&b);
-	s = b.p;
-	while (*s && strchr(" \t\n", *s))
-		s++;
-	return (char *)s;
+	return entkit_doc_text(p->a, p->buf + p->docs[doc].off, p->docs[doc].len, JAVA_MAX_DOC);
 }
 
 /* ------------------------------------------------------------ entities */

@@ -35,6 +35,7 @@
 #define JS_NAME_CAP	200
 #define JS_SCAN		4096 /* tokens a header lookahead may scan */
 #define JS_MAX_ENTITIES 20000
+#define JS_DOC_CAP	4096 /* bytes of JSDoc kept in metadata */
 
 enum jt { J_ID, J_STR, J_NUM, J_PUNCT, J_ARROW, J_TPL, J_RE };
 
@@ -44,6 +45,11 @@ struct jtok {
 	int line;
 };
 
+/* A doc comment's bytes. */
+struct jdoc {
+	size_t start, end;
+};
+
 struct jlex {
 	const char *b;
 	size_t len;
@@ -51,6 +57,8 @@ struct jlex {
 	size_t n, cap;
 	long *stk; /* template nesting: -1 text, >= 0 brace depth in ${...} */
 	size_t sn, scap;
+	struct jdoc *docs; /* the JSDoc comments, in file order */
+	size_t ndocs, capdocs;
 	struct arena *a;
 	const struct srcmap *m;
 };
@@ -205,6 +213,49 @@ static size_t skip_template(struct jlex *lx, size_t i)
 	return i > lx->len ? lx->len : i;
 }
 
+static void doc_push(struct jlex *lx, size_t start, size_t end)
+{
+	if (lx->ndocs == lx->capdocs) {
+		size_t ncap = lx->capdocs ? lx->capdocs * 2 : 16;
+		struct jdoc *nd = arena_alloc(lx->a, ncap * sizeof(*nd));
+
+		if (lx->ndocs)
+			memcpy(nd, lx->docs, lx->ndocs * sizeof(*nd));
+		lx->docs = nd;
+		lx->capdocs = ncap;
+	}
+	lx->docs[lx->ndocs].start = start;
+	lx->docs[lx->ndocs].end = end;
+	lx->ndocs++;
+}
+
+/* The JSDoc right before a declaration starting at off: the last doc
+ * comment ending before it with only words (export, async, ...) and
+ * white space in between; or NULL. */
+static const char *doc_before(struct jlex *lx, size_t off)
+{
+	size_t lo = 0, hi = lx->ndocs, k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lx->docs[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	k = lx->docs[lo - 1].end;
+	if (off - k > 256)
+		return NULL;
+	for (; k < off; k++)
+		if (!id_char((unsigned char)lx->b[k]) && !strchr(" \t\r\n\f\v", lx->b[k]))
+			return NULL;
+	return entkit_doc_text(lx->a, lx->b + lx->docs[lo - 1].start,
+			       lx->docs[lo - 1].end - lx->docs[lo - 1].start, JS_DOC_CAP);
+}
+
 static void js_lex(struct jlex *lx, size_t pos)
 {
 	const char *b = lx->b;
@@ -233,6 +284,8 @@ static void js_lex(struct jlex *lx, size_t pos)
 				e = NULL;
 			}
 			i = e ? (size_t)(e - b) + 2 : len;
+			if (i - s > 4 && b[s + 2] == '*')
+				doc_push(lx, s, i);
 		} else if (c == '"' || c == '\'') {
 			i = skip_str(b, len, i);
 			jpush(lx, J_STR, s, i);
@@ -316,6 +369,9 @@ struct jparse {
 	size_t stmt_nf;
 	long stmt_pdepth;
 	bool ts;
+	/* the JSDoc of the entity new_ent made last, for set_meta */
+	long doc_ent;
+	const char *doc;
 };
 
 static void fpush(struct jparse *p, struct frame f)
@@ -449,7 +505,9 @@ static long new_ent(struct jparse *p, const char *kind, const char *name, const 
 	e->parent = parent;
 	if (sig_e > sig_s)
 		e->signature = entkit_collapse(p->a, p->lx->b + sig_s, sig_e - sig_s, JS_SIG_CAP);
-	return (long)(p->out->count - 1);
+	p->doc_ent = (long)(p->out->count - 1);
+	p->doc = doc_before(p->lx, sig_s);
+	return p->doc_ent;
 }
 
 static void set_end(struct jparse *p, long ent, int last)
@@ -480,6 +538,9 @@ static void set_meta(struct jparse *p, long ent, bool exported, bool is_async, c
 	}
 	if (extends)
 		jsonw_kv_str(&w, "extends", extends);
+	/* the doc comment's key is the same in every language (search reads it) */
+	if (ent == p->doc_ent && p->doc)
+		jsonw_kv_str(&w, "javadoc", p->doc);
 	jsonw_obj_close(&w);
 	ent_at(p, ent)->metadata = jsonw_finish(&w);
 }
@@ -1005,6 +1066,7 @@ int extract_javascript(struct arena *a, const struct extract_options *opt, const
 	p.first = out->count;
 	p.pend_tok = SIZE_MAX;
 	p.stmt_ent = -1;
+	p.doc_ent = -1;
 	p.ts = strcmp(lang, "typescript") == 0;
 	fpush(&p, (struct frame){F_TOP, -1, NULL, true, 0});
 	for (i = 0; i < lx.n; i++) {

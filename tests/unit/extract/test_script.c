@@ -16,13 +16,22 @@ static void test_js_examples(void **state)
 	(void)state;
 	e = fx_expect(&out, "AcmeUtil.parseDate", "method", "parseDate", 37, 62);
 	assert_string_equal(e->signature, "AcmeUtil.parseDate = function (text)");
+	/* JSDoc, markers and leading stars stripped, in the same key as Javadoc */
+	fx_meta_has(e,
+		    "\"javadoc\":\"Parses \\\"dd.MM.yyyy\\\", \\\"d.M.yy\\\" or \\\"yyyy-MM-dd\\\". Returns "
+		    "null for invalid\\ninput (including 31.02.2008");
+	e = fx_expect(&out, "AcmeUtil.formatIsoDate", "method", "formatIsoDate", 29, 31);
+	fx_meta_has(e, "\"javadoc\":\"Formats a Date as ISO \\\"yyyy-MM-dd\\\".\"");
 	fx_expect(&out, "AcmeUtil.escapeHtml", "method", "escapeHtml", 115, 118);
 	assert_int_equal(out.count, 9);
 	free(buf);
 
 	out.count = 0;
 	buf = fx_extract(a, "examples/src/main/webapp/js/orders.js", "js/orders.js", &out, &len);
-	fx_expect(&out, "validateOrderForm", "function", "validateOrderForm", 13, 46);
+	e = fx_expect(&out, "validateOrderForm", "function", "validateOrderForm", 13, 46);
+	fx_meta_has(e, "\"javadoc\":\"Validates the order form before submit.");
+	e = fx_expect(&out, "AcmeOrders.init", "method", "init", 90, 111);
+	fx_meta_has(e, "\"javadoc\":\"Called inline from edit.jsp with server side settings.\"");
 	fx_expect(&out, "recalcTotals", "function", "recalcTotals", 53, 75);
 	fx_expect(&out, "AcmeOrders", "object", "AcmeOrders", 80, 212);
 	e = fx_expect(&out, "AcmeOrders.init", "method", "init", 90, 111);
@@ -32,6 +41,32 @@ static void test_js_examples(void **state)
 	/* callbacks inside methods are no entities */
 	assert_int_equal(out.count, 10);
 	free(buf);
+	arena_free(a);
+}
+
+static void test_jsdoc_placement(void **state)
+{
+	static const struct extract_options opt = {60, 10};
+	static const char js[] = "/** About x. */\nvar x = 1;\nfunction f() {}\n"
+				 "/** Exported. */\nexport async function g() {}\n"
+				 "/**/\nfunction h() {}\n/* plain */\nfunction k() {}\n";
+	struct arena *a = arena_new();
+	struct entity_list out = {0};
+	const struct entity *e;
+
+	(void)state;
+	assert_int_equal(extract_file(a, &opt, "d.js", js, strlen(js), &out), 0);
+	fx_invariants(&out, js, strlen(js));
+	/* a doc comment with a statement after it is nobody else's */
+	e = fx_expect(&out, "f", "function", "f", 3, 3);
+	assert_null(strstr(e->metadata ? e->metadata : "", "javadoc"));
+	e = fx_expect(&out, "g", "function", "g", 5, 5);
+	fx_meta_has(e, "\"javadoc\":\"Exported.\"");
+	/* empty and plain comments are no docs */
+	e = fx_expect(&out, "h", "function", "h", 7, 7);
+	assert_null(strstr(e->metadata ? e->metadata : "", "javadoc"));
+	e = fx_expect(&out, "k", "function", "k", 9, 9);
+	assert_null(strstr(e->metadata ? e->metadata : "", "javadoc"));
 	arena_free(a);
 }
 
@@ -251,9 +286,10 @@ static void test_deep_nesting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_js_examples), cmocka_unit_test(test_typescript),
-	    cmocka_unit_test(test_legacy_js),	cmocka_unit_test(test_python),
-	    cmocka_unit_test(test_hostile),	cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_js_examples),	 cmocka_unit_test(test_jsdoc_placement),
+	    cmocka_unit_test(test_typescript),	 cmocka_unit_test(test_legacy_js),
+	    cmocka_unit_test(test_python),	 cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_deep_nesting),
 	};
 
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
