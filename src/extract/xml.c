@@ -303,6 +303,25 @@ static void kv(struct jsonw *w, const char *key, const char *val)
 	}
 }
 
+/* key: [{attr: value, ...}, ...] for the children of node named child. */
+static void children_attrs(struct xdoc *d, struct jsonw *w, int node, const char *key, const char *child,
+			   const char *const *attrs)
+{
+	int c;
+	size_t i;
+
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	for (c = d->nodes[node].first_child; c >= 0; c = d->nodes[c].next)
+		if (is_named(d, c, child)) {
+			jsonw_obj_open(w);
+			for (i = 0; attrs[i]; i++)
+				kv(w, attrs[i], xattr(d, c, attrs[i]));
+			jsonw_obj_close(w);
+		}
+	jsonw_arr_close(w);
+}
+
 /* An element name with the id/name-like attribute that identifies it. */
 static char *generic_name(struct xdoc *d, int node)
 {
@@ -422,6 +441,8 @@ static void struts1_forwards_meta(struct xdoc *d, struct jsonw *w, struct entity
 	jsonw_arr_close(w);
 }
 
+static const char *const exception_attrs[] = {"key", "type", "path", NULL};
+
 static void struts1_action(struct xdoc *d, int node)
 {
 	static const char *const attrs[] = {"path",	 "type",     "name",	  "scope",	 "input",
@@ -433,7 +454,6 @@ static void struts1_action(struct xdoc *d, int node)
 	struct entity *e;
 	struct jsonw w;
 	size_t i;
-	int x;
 
 	e = xent(d, node, "struts_action", path,
 		 nonempty(path) ? arena_printf(d->a, "action:%s", path) : "action:", NULL);
@@ -454,17 +474,7 @@ static void struts1_action(struct xdoc *d, int node)
 		entkit_link(d->a, e, "forward", inc);
 	if (nonempty(input))
 		entkit_link(d->a, e, "input", input);
-	jsonw_key(&w, "exceptions");
-	jsonw_arr_open(&w);
-	for (x = d->nodes[node].first_child; x >= 0; x = d->nodes[x].next)
-		if (is_named(d, x, "exception")) {
-			jsonw_obj_open(&w);
-			kv(&w, "key", xattr(d, x, "key"));
-			kv(&w, "type", xattr(d, x, "type"));
-			kv(&w, "path", xattr(d, x, "path"));
-			jsonw_obj_close(&w);
-		}
-	jsonw_arr_close(&w);
+	children_attrs(d, &w, node, "exceptions", "exception", exception_attrs);
 	jsonw_obj_close(&w);
 	e->metadata = jsonw_finish(&w);
 	e->signature = arena_printf(d->a, "action path=\"%s\" type=\"%s\"%s%s%s", path ? path : "",
@@ -478,7 +488,6 @@ static void struts1_form_bean(struct xdoc *d, int node)
 	struct entity *e = xent(d, node, "struts_form_bean", name,
 				arena_printf(d->a, "form-bean:%s", name ? name : ""), NULL);
 	struct jsonw w;
-	int p;
 
 	if (!e)
 		return;
@@ -487,18 +496,11 @@ static void struts1_form_bean(struct xdoc *d, int node)
 	kv(&w, "name", name);
 	kv(&w, "type", type);
 	kv(&w, "extends", ext);
-	jsonw_key(&w, "form_properties");
-	jsonw_arr_open(&w);
-	for (p = d->nodes[node].first_child; p >= 0; p = d->nodes[p].next)
-		if (is_named(d, p, "form-property")) {
-			jsonw_obj_open(&w);
-			kv(&w, "name", xattr(d, p, "name"));
-			kv(&w, "type", xattr(d, p, "type"));
-			kv(&w, "initial", xattr(d, p, "initial"));
-			kv(&w, "size", xattr(d, p, "size"));
-			jsonw_obj_close(&w);
-		}
-	jsonw_arr_close(&w);
+	{
+		static const char *const attrs[] = {"name", "type", "initial", "size", NULL};
+
+		children_attrs(d, &w, node, "form_properties", "form-property", attrs);
+	}
 	jsonw_obj_close(&w);
 	e->metadata = jsonw_finish(&w);
 	if (nonempty(type))
@@ -1180,7 +1182,7 @@ static void xml_tiles(struct xdoc *d)
 
 static void xml_validation(struct xdoc *d)
 {
-	int c, f, p;
+	int c, f;
 
 	for (c = d->nodes[d->root].first_child; c >= 0; c = d->nodes[c].next) {
 		if (!is_named(d, c, "formset")) {
@@ -1204,16 +1206,11 @@ static void xml_validation(struct xdoc *d)
 			kv(&w, "name", name);
 			kv(&w, "language", xattr(d, c, "language"));
 			kv(&w, "country", xattr(d, c, "country"));
-			jsonw_key(&w, "fields");
-			jsonw_arr_open(&w);
-			for (p = d->nodes[f].first_child; p >= 0; p = d->nodes[p].next)
-				if (is_named(d, p, "field")) {
-					jsonw_obj_open(&w);
-					kv(&w, "property", xattr(d, p, "property"));
-					kv(&w, "depends", xattr(d, p, "depends"));
-					jsonw_obj_close(&w);
-				}
-			jsonw_arr_close(&w);
+			{
+				static const char *const attrs[] = {"property", "depends", NULL};
+
+				children_attrs(d, &w, f, "fields", "field", attrs);
+			}
 			jsonw_obj_close(&w);
 			e->metadata = jsonw_finish(&w);
 			if (nonempty(name))
