@@ -105,6 +105,36 @@ static void query_operand(struct buf *b, const char *s)
 	buf_addstr(b, "'");
 }
 
+/* The tsquery text all with every operand restricted to weights: the same
+ * words, but only in the name (":A") or outside the body (":ABC"). */
+static const char *query_weighted(struct arena *a, const char *all, const char *weights)
+{
+	struct buf b;
+	const char *p = all, *out;
+
+	buf_init(&b, 0);
+	while (*p) {
+		if (*p != '\'') {
+			buf_add(&b, p, 1);
+			p++;
+			continue;
+		}
+		/* an operand: up to its closing quote (\' and \\ are escaped) */
+		buf_add(&b, p++, 1);
+		while (*p && *p != '\'') {
+			if (*p == '\\' && p[1])
+				buf_add(&b, p++, 1);
+			buf_add(&b, p++, 1);
+		}
+		if (*p)
+			buf_add(&b, p++, 1);
+		buf_addstr(&b, weights);
+	}
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_release(&b);
+	return out;
+}
+
 /* Splits word w (n bytes) into lower-cased parts at '_', '$',
  * lower/digit->upper and UPPER->Upper-lower boundaries (as
  * docxp_code_words does in SQL). Returns the number of parts. */
@@ -261,6 +291,8 @@ int search_query_parse(struct arena *a, const char *raw, size_t len, struct sear
 		}
 		q->tsq_all = arena_strndup(a, all.ptr, all.len);
 		q->tsq_any = arena_strndup(a, any.ptr, any.len);
+		q->tsq_all_named = query_weighted(a, q->tsq_all, ":ABC");
+		q->tsq_all_name = query_weighted(a, q->tsq_all, ":A");
 	}
 	/* One token (an identifier, a path, "edit.jsp"): also matched against
 	 * names as a whole, for equality, substrings and typos. */

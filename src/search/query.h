@@ -24,7 +24,9 @@ struct search_query {
 	const char *text; /* cleaned query (what is embedded); never NULL */
 	const char
 	    *tsq_all; /* to_tsquery('simple') text: every word, whole or by its parts; NULL without words */
-	const char *tsq_any; /* the same words and parts OR-ed, for ranking and looser candidates */
+	const char *tsq_any;	   /* the same words and parts OR-ed, for ranking and looser candidates */
+	const char *tsq_all_named; /* tsq_all, each word in the name, signature or Javadoc (weights A-C) */
+	const char *tsq_all_name;  /* tsq_all, each word in the name (weight A) */
 	const char
 	    *name; /* lower-cased query when it is one token (no space): name equality and similarity */
 	const char *name_like; /* "%name%" with LIKE metacharacters escaped, or NULL */

@@ -16,85 +16,197 @@
 #include "util/buf.h"
 #include "util/status.h"
 
-/* Filters over entity e; parameters $5..$9 (see searchstore_keyword). */
-#define SEARCH_FILTERS                                                                                 \
-	" AND ($5::bigint[] IS NULL OR e.repository_id = ANY ($5::bigint[]))"                          \
-	" AND ($6::text IS NULL OR e.language = $6) AND ($7::text IS NULL OR e.kind = $7)"             \
-	" AND (($8::text IS NULL AND $9::text IS NULL) OR EXISTS (SELECT 1 FROM files f WHERE f.id = " \
-	"e.file_id"                                                                                    \
-	" AND ($8::text IS NULL OR f.path LIKE $8) AND ($9::text IS NULL OR f.path ~ $9)))"
+/*
+ * Runs one of this file's fixed statements as a prepared statement named
+ * name, preparing it on the connection the first time (and again after a
+ * reconnect): their plans do not depend on the values, and planning the
+ * document query costs more than running it. Any trouble with the
+ * prepared form falls back to db_query.
+ */
+static void ss_clear(void *res)
+{
+	PQclear(res);
+}
+
+static int ss_prepared(struct db *db, struct arena *a, const char *name, const char *sql, int nparams,
+		       const char *const *params, struct pg_result **out)
+{
+	PGconn *conn = db->conn;
+	PGresult *res;
+	int attempt;
+
+	for (attempt = 0; conn && PQstatus(conn) == CONNECTION_OK &&
+			  PQtransactionStatus(conn) == PQTRANS_IDLE && attempt < 2;
+	     attempt++) {
+		const char *state;
+
+		res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			arena_on_cleanup(a, ss_clear, res);
+			*out = (struct pg_result *)res;
+			return 0;
+		}
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (!state || strcmp(state, "26000") != 0 || attempt > 0) {
+			PQclear(res);
+			break;
+		}
+		PQclear(res);
+		/* not prepared on this connection yet */
+		res = PQprepare(conn, name, sql, nparams, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			PQclear(res);
+			break;
+		}
+		PQclear(res);
+	}
+	return db_query(db, a, sql, nparams, params, out);
+}
+
+/* A statement being built: its text and its parameters ($1, $2, ...). */
+struct kwsql {
+	struct buf sql;
+	const char *params[24]; /* at most 16 today */
+	int n;
+};
+
+/* The placeholder of value (added as the next parameter). */
+static const char *kwsql_param(struct arena *a, struct kwsql *q, const char *value)
+{
+	q->params[q->n++] = value;
+	return arena_printf(a, "$%d", q->n);
+}
+
+/* The filter conditions over entity e, parameters added to q. */
+static const char *kwsql_filters(struct arena *a, struct kwsql *q, const struct searchstore_filters *f)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b, 0);
+	if (f->repository_ids)
+		buf_printf(&b, " AND e.repository_id = ANY (%s::bigint[])",
+			   kwsql_param(a, q, f->repository_ids));
+	if (f->language)
+		buf_printf(&b, " AND e.language = %s", kwsql_param(a, q, f->language));
+	if (f->kind)
+		buf_printf(&b, " AND e.kind = %s", kwsql_param(a, q, f->kind));
+	if (f->path_like || f->path_regex) {
+		/* The files first: a path filter usually selects few of them. */
+		buf_addstr(&b, " AND e.file_id IN (SELECT f.id FROM files f WHERE true");
+		if (f->repository_ids)
+			buf_printf(&b, " AND f.repository_id = ANY (%s::bigint[])",
+				   kwsql_param(a, q, f->repository_ids));
+		if (f->path_like)
+			buf_printf(&b, " AND f.path LIKE %s", kwsql_param(a, q, f->path_like));
+		if (f->path_regex)
+			buf_printf(&b, " AND f.path ~ %s", kwsql_param(a, q, f->path_regex));
+		buf_addstr(&b, ")");
+	}
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_release(&b);
+	return out;
+}
+
+/* Adds one capped candidate branch to the union in b. */
+static void kw_branch(struct buf *b, const char *cond, const char *filters, const char *limit)
+{
+	buf_printf(b, "%s(SELECT e.id FROM entities e WHERE %s%s LIMIT %s)", b->len ? " UNION " : "", cond,
+		   filters, limit);
+}
 
 int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore_keyword *k,
-			const struct searchstore_filters *f, int cap, int want, bool broad,
+			const struct searchstore_filters *f, int cap, int want, unsigned branches,
 			struct searchstore_hit **hits, size_t *n)
 {
-	char capbuf[16], wantbuf[16];
-	const char *params[13];
+	struct kwsql q = {.n = 0};
+	const char *filters, *capp, *all = NULL, *any = NULL, *name = NULL, *exact = NULL, *like = NULL;
 	struct pg_result *res;
+	struct buf cand;
 	size_t i;
 	int rc;
 
 	*hits = NULL;
 	*n = 0;
-	snprintf(capbuf, sizeof(capbuf), "%d", cap);
-	snprintf(wantbuf, sizeof(wantbuf), "%d", want);
-	params[0] = k->tsq_all;
-	params[1] = k->tsq_any;
-	params[2] = k->name;
-	params[3] = k->name_like;
-	params[4] = f->repository_ids;
-	params[5] = f->language;
-	params[6] = f->kind;
-	params[7] = f->path_like;
-	params[8] = f->path_regex;
-	params[9] = capbuf;
-	params[10] = wantbuf;
-	params[11] = k->name_exact;
-	params[12] = broad ? "true" : "false";
+	if (!k->tsq_all)
+		branches &= ~(unsigned)(SEARCHSTORE_KW_TEXT | SEARCHSTORE_KW_NAMES);
+	if (!k->name_exact)
+		branches &= ~(unsigned)SEARCHSTORE_KW_EXACT;
+	if (!k->name)
+		branches &= ~(unsigned)SEARCHSTORE_KW_SIMILAR;
+	if (!k->name_like)
+		branches &= ~(unsigned)SEARCHSTORE_KW_SUBSTRING;
+	if (!branches)
+		return 0;
+	buf_init(&q.sql, 0);
+	filters = kwsql_filters(a, &q, f);
+	capp = kwsql_param(a, &q, arena_printf(a, "%d", cap));
+	if (k->tsq_all) {
+		all = kwsql_param(a, &q, k->tsq_all);
+		any = kwsql_param(a, &q, k->tsq_any);
+	}
+	if (k->name)
+		name = kwsql_param(a, &q, k->name);
+	if (branches & SEARCHSTORE_KW_EXACT)
+		exact = kwsql_param(a, &q, k->name_exact);
+	if (branches & SEARCHSTORE_KW_SUBSTRING)
+		like = kwsql_param(a, &q, k->name_like);
 	/*
 	 * Candidates from each index, each capped: ranking every match of a
-	 * common word is what costs. Then one rank over the union: weighted
-	 * text rank (names A = 1.0 ... bodies D = 0.05, normalised by length
-	 * so that a method beats the class around it), a bonus when every
-	 * word is in the entity's own name, signature or Javadoc (not merely
-	 * somewhere in the body: a class body holds the words of all its
-	 * methods) and a larger one when every word is in the name,
-	 * and for one-token queries name equality (more when the case agrees:
-	 * "CustomerDao" the interface before "customerDao" the field) and
-	 * trigram similarity.
+	 * common word is what costs. The expressions are those of the
+	 * indexes in sql/002_search.sql, character for character.
 	 */
-	rc = db_query(
-	    db, a,
-	    "WITH cand AS ("
-	    " (SELECT e.id FROM entities e WHERE $1::text IS NOT NULL"
-	    "  AND e.search_tsv @@ to_tsquery('simple', $1)" SEARCH_FILTERS " LIMIT $10::int)"
-	    " UNION"
-	    " (SELECT e.id FROM entities e WHERE $13::boolean AND $2::text IS NOT NULL"
-	    "  AND to_tsvector('simple', docxp_code_words(e.name)) @@ to_tsquery('simple', $2)" SEARCH_FILTERS
-	    "  LIMIT $10::int)"
-	    " UNION"
-	    " (SELECT e.id FROM entities e WHERE $13::boolean AND $3::text IS NOT NULL AND lower(e.name) % "
-	    "$3" SEARCH_FILTERS " LIMIT 50)"
-	    " UNION"
-	    " (SELECT e.id FROM entities e WHERE $13::boolean AND $4::text IS NOT NULL"
-	    "  AND (lower(e.name) LIKE $4 OR lower(e.qualified_name) LIKE $4)" SEARCH_FILTERS
-	    "  LIMIT $10::int))"
-	    " SELECT e.id, s.score, $3::text IS NOT NULL AND lower(e.name) = $3"
-	    " FROM cand JOIN entities e ON e.id = cand.id,"
-	    " LATERAL (SELECT"
-	    "  coalesce(ts_rank('{0.05, 0.2, 0.4, 1.0}', e.search_tsv, to_tsquery('simple', $2), 1), 0)"
-	    "  + CASE WHEN $1::text IS NOT NULL AND ts_filter(e.search_tsv, '{a,b,c}') @@ "
-	    "to_tsquery('simple', $1)"
-	    "    THEN 0.3 ELSE 0 END"
-	    "  + CASE WHEN $1::text IS NOT NULL AND ts_filter(e.search_tsv, '{a}') @@ to_tsquery('simple', "
-	    "$1)"
-	    "    THEN 0.5 ELSE 0 END"
-	    "  + CASE WHEN $3::text IS NOT NULL AND lower(e.name) = $3 THEN 1.0 ELSE 0 END"
-	    "  + CASE WHEN $12::text IS NOT NULL AND e.name = $12 THEN 0.5 ELSE 0 END"
-	    "  + CASE WHEN $3::text IS NOT NULL THEN 0.5 * similarity(lower(e.name), $3) ELSE 0 END"
-	    "  AS score) s"
-	    " ORDER BY s.score DESC, e.id LIMIT $11::int",
-	    13, params, &res);
+	buf_init(&cand, 0);
+	if (branches & SEARCHSTORE_KW_TEXT)
+		kw_branch(&cand, arena_printf(a, "e.search_tsv @@ to_tsquery('simple', %s)", all), filters,
+			  capp);
+	if (branches & SEARCHSTORE_KW_EXACT)
+		kw_branch(&cand, arena_printf(a, "e.name = %s", exact), filters, "50");
+	if (branches & SEARCHSTORE_KW_NAMES)
+		kw_branch(&cand,
+			  arena_printf(
+			      a,
+			      "to_tsvector('simple', docxp_code_words(e.name)) @@ to_tsquery('simple', %s)",
+			      any),
+			  filters, capp);
+	if (branches & SEARCHSTORE_KW_SIMILAR)
+		kw_branch(&cand, arena_printf(a, "lower(e.name) %% %s", name), filters, "50");
+	if (branches & SEARCHSTORE_KW_SUBSTRING)
+		kw_branch(&cand, arena_printf(a, "lower(e.name) LIKE %s", like), filters, capp);
+	/*
+	 * One rank over the union: weighted text rank (names A = 1.0 ...
+	 * bodies D = 0.05, normalised by length so that a method beats the
+	 * class around it), a bonus when every word is in the entity's own
+	 * name, signature or Javadoc (not merely somewhere in the body: a
+	 * class body holds the words of all its methods) and a larger one
+	 * when every word is in the name, and for one-token queries name
+	 * equality (more when the case agrees: "CustomerDao" the interface
+	 * before "customerDao" the field) and trigram similarity.
+	 */
+	buf_addstr(&q.sql, "SELECT e.id, 0");
+	if (all)
+		buf_printf(&q.sql,
+			   " + coalesce(ts_rank('{0.05, 0.2, 0.4, 1.0}', e.search_tsv, to_tsquery('simple', "
+			   "%s), 1), 0)"
+			   " + CASE WHEN e.search_tsv @@ to_tsquery('simple', %s) THEN 0.3 ELSE 0 END"
+			   " + CASE WHEN e.search_tsv @@ to_tsquery('simple', %s) THEN 0.5 ELSE 0 END",
+			   any, kwsql_param(a, &q, k->tsq_all_named), kwsql_param(a, &q, k->tsq_all_name));
+	if (name)
+		buf_printf(&q.sql,
+			   " + CASE WHEN lower(e.name) = %s THEN 1.0 ELSE 0 END + 0.5 * "
+			   "similarity(lower(e.name), %s)",
+			   name, name);
+	if (k->name_exact)
+		buf_printf(&q.sql, " + CASE WHEN e.name = %s THEN 0.5 ELSE 0 END",
+			   exact ? exact : kwsql_param(a, &q, k->name_exact));
+	buf_printf(&q.sql,
+		   ", %s, %s FROM (%s) c JOIN entities e ON e.id = c.id ORDER BY 2 DESC, e.id LIMIT %s",
+		   name ? arena_printf(a, "lower(e.name) = %s", name) : "false",
+		   all ? arena_printf(a, "e.search_tsv @@ to_tsquery('simple', %s)", all) : "false",
+		   buf_str(&cand), kwsql_param(a, &q, arena_printf(a, "%d", want)));
+	buf_release(&cand);
+	rc = db_query(db, a, buf_str(&q.sql), q.n, q.params, &res);
+	buf_release(&q.sql);
 	if (rc)
 		return rc;
 	*n = (size_t)db_nrows(res);
@@ -103,6 +215,7 @@ int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore
 		(*hits)[i].id = db_int64(res, (int)i, 0);
 		(*hits)[i].score = strtod(db_value(res, (int)i, 1), NULL);
 		(*hits)[i].exact = strcmp(db_value(res, (int)i, 2), "t") == 0;
+		(*hits)[i].all = strcmp(db_value(res, (int)i, 3), "t") == 0;
 	}
 	return 0;
 }
@@ -147,8 +260,8 @@ int searchstore_docs(struct db *db, struct arena *a, const int64_t *ids, size_t 
 	buf_addstr(&arr, "}");
 	param = arena_strdup(a, buf_str(&arr));
 	buf_release(&arr);
-	rc = db_query(
-	    db, a,
+	rc = ss_prepared(
+	    db, a, "docxp_search_docs",
 	    "SELECT e.id, json_build_object(" ENTITY_JSON_FIELDS "), left(e.content, 20000)"
 	    " FROM unnest($1::bigint[]) WITH ORDINALITY u(id, ord) JOIN entities e ON e.id = u.id"
 	    " JOIN files f ON f.id = e.file_id JOIN repositories r ON r.id = e.repository_id ORDER BY u.ord",
@@ -205,16 +318,25 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 	*repos = NULL;
 	*n = 0;
 	/* The signature moves when a job of the repository moves (chunks
-	 * commit, jobs end) or the repository is marked indexed. */
-	rc = db_query(
-	    db, a,
-	    "SELECT r.id, r.path, coalesce(r.last_indexed_at::text, '-') || '|'"
-	    " || coalesce((SELECT max(j.updated_at)::text FROM jobs j WHERE j.repository_id = r.id), '-')"
-	    ", EXISTS (SELECT 1 FROM jobs j WHERE j.repository_id = r.id"
-	    " AND j.status IN ('pending', 'planning', 'running'))"
-	    " FROM repositories r WHERE $1::text IS NULL OR r.path = $1"
-	    " OR ($1 ~ '^[0-9]{1,18}$' AND r.id = $1::bigint) ORDER BY r.id",
-	    1, &repository, &res);
+	 * commit, jobs end) or the repository is marked indexed. One
+	 * statement per way of naming the repository (paths are absolute, so
+	 * digits are an id): each has one plan that fits every value. */
+#define REPO_SELECT                                                                                    \
+	"SELECT r.id, r.path, coalesce(r.last_indexed_at::text, '-') || '|'"                           \
+	" || coalesce((SELECT max(j.updated_at)::text FROM jobs j WHERE j.repository_id = r.id), '-')" \
+	", EXISTS (SELECT 1 FROM jobs j WHERE j.repository_id = r.id"                                  \
+	" AND j.status IN ('pending', 'planning', 'running')) FROM repositories r"
+	if (!repository)
+		rc =
+		    ss_prepared(db, a, "docxp_search_repos_all", REPO_SELECT " ORDER BY r.id", 0, NULL, &res);
+	else if (strlen(repository) <= 18 && strspn(repository, "0123456789") == strlen(repository) &&
+		 *repository)
+		rc = ss_prepared(db, a, "docxp_search_repos_id", REPO_SELECT " WHERE r.id = $1::bigint", 1,
+				 &repository, &res);
+	else
+		rc = ss_prepared(db, a, "docxp_search_repos_path", REPO_SELECT " WHERE r.path = $1", 1,
+				 &repository, &res);
+#undef REPO_SELECT
 	if (rc)
 		return rc;
 	*n = (size_t)db_nrows(res);

@@ -27,29 +27,44 @@ struct searchstore_filters {
 
 /* The keyword leg's query, from search/query.h. */
 struct searchstore_keyword {
-	const char *tsq_all;	/* every word (NULL: none) */
-	const char *tsq_any;	/* any word */
-	const char *name;	/* one-token query, lower-cased, or NULL */
-	const char *name_like;	/* "%name%" or NULL */
-	const char *name_exact; /* the one-token query as typed (case-sensitive equality), or NULL */
+	const char *tsq_all;	   /* every word (NULL: none) */
+	const char *tsq_any;	   /* any word */
+	const char *tsq_all_named; /* every word, in the name, signature or Javadoc */
+	const char *tsq_all_name;  /* every word, in the name */
+	const char *name;	   /* one-token query, lower-cased, or NULL */
+	const char *name_like;	   /* "%name%" or NULL */
+	const char *name_exact;	   /* the one-token query as typed (case-sensitive equality), or NULL */
+};
+
+/* Where the keyword leg takes candidates from (searchstore_keyword's
+ * branches; a branch whose query part is NULL is left out). */
+enum {
+	SEARCHSTORE_KW_TEXT = 1,      /* full text, every word (tsq_all) */
+	SEARCHSTORE_KW_EXACT = 2,     /* names equal to name_exact (btree) */
+	SEARCHSTORE_KW_NAMES = 4,     /* names with any word (tsq_any) */
+	SEARCHSTORE_KW_SIMILAR = 8,   /* names similar to name (trigrams) */
+	SEARCHSTORE_KW_SUBSTRING = 16 /* names containing name (trigrams) */
 };
 
 struct searchstore_hit {
 	int64_t id;
 	double score;
 	bool exact; /* the name equals the one-token query (any case) */
+	bool all;   /* the entity has every word of the query (tsq_all) */
 };
 
 /*
- * Keyword leg: takes at most cap candidates from the full-text index
- * (every word), and when broad also from names with any word, name
- * substrings and 50 similar names (trigrams); ranks only those and returns
- * the best want (*hits arena-owned, *n of them), best first. The broad
- * indexes cost tens of milliseconds at 100,000 entities for common
- * trigrams: callers ask for them only when the narrow answer is thin.
+ * Keyword leg: takes at most cap candidates from each branch asked for
+ * (a mask of SEARCHSTORE_KW_*), ranks only those and returns the best
+ * want (*hits arena-owned, *n of them), best first. Only the branches and
+ * filters in use are in the statement, so that PostgreSQL plans each with
+ * the real selectivities (a very common word is a short sequential scan,
+ * a rare one a GIN lookup) and planning stays cheap. The name branches
+ * cost tens of milliseconds at 100,000 entities for common trigrams:
+ * callers ask for them only when the text branch is thin.
  */
 int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore_keyword *k,
-			const struct searchstore_filters *f, int cap, int want, bool broad,
+			const struct searchstore_filters *f, int cap, int want, unsigned branches,
 			struct searchstore_hit **hits, size_t *n);
 
 /* One hit's document (entity, file, repository, resolved links) and text. */

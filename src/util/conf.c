@@ -118,7 +118,7 @@ static const struct conf_key conf_keys[] = {
      "TARGET_SEARCH_LATENCY_P50_MS", "median search latency /api/v1/search/health compares against"},
     {"search", "target_p95_ms", CONF_INT, OFF(search_target_p95_ms), "30", 1, 600000, NULL, false,
      "TARGET_SEARCH_LATENCY_P95_MS", "95th percentile search latency /api/v1/search/health compares against"},
-    {"search", "keyword_candidates", CONF_INT, OFF(search_keyword_candidates), "300", 10, 100000, NULL, false,
+    {"search", "keyword_candidates", CONF_INT, OFF(search_keyword_candidates), "100", 10, 100000, NULL, false,
      NULL, "candidates per index the keyword leg ranks (caps the cost of common words)"},
 };
 

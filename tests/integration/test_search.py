@@ -4,6 +4,7 @@ name and a natural-language query find the right entity first; filters
 narrow; every hit says where it comes from; hostile queries get 400 or an
 empty answer, never a 500; entities, health and the CLI."""
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,6 +88,19 @@ def test_natural_language_first(stack):
                     ("add working days skipping weekends", "addWorkingDays")):
         hit, b = first(stack, q)
         eq(hit["name"], name, "natural language %r (legs %r)" % (q, b["legs"]))
+
+
+def test_fusion_weights(stack):
+    # a question none of whose entities has every word: the keyword leg's
+    # loose name matches do not vote, the semantic leg ranks (and says so)
+    _, b = first(stack, "authenticating a user with password")
+    eq(b["legs"]["keyword"]["weight"], 0, "loose keyword matches not fused: %r" % b["legs"])
+    ok(b["results"][0]["scores"]["semantic"], "semantic hit first", b["results"][0])
+    # words all present somewhere: both legs vote, the keyword leg fully
+    _, b = first(stack, "sum of the net line totals")
+    eq(b["legs"]["keyword"]["weight"], 1, "keyword leg fused: %r" % b["legs"])
+    ok(0 < b["legs"]["semantic"]["weight"] < 1, "semantic weight for prose", b["legs"])
+    ok(b["results"][0]["scores"]["keyword"]["all_words"], "every word in the first hit", b["results"][0])
 
 
 def test_hit_provenance(stack):
@@ -212,6 +226,16 @@ def test_search_health(stack):
     eq(b["targets"]["p50_ms"], 10)
     eq(b["targets"]["p95_ms"], 30)
     ok(b["vector_index"]["vectors"] > 0 and b["vector_index"]["bytes"] > 0, "vectors held", b)
+    # the same latencies as a Prometheus histogram by mode (issue 11)
+    st, _, text = stack.http("GET", "/metrics")
+    eq(st, 200)
+    text = text if isinstance(text, str) else text.decode()
+    for mode in ("hybrid", "keyword", "semantic"):
+        m = re.search(r'^docxp_search_duration_seconds_count\{mode="%s"\} (\S+)$' % mode, text, re.M)
+        ok(m and float(m.group(1)) >= 1, "search histogram for mode %s" % mode, text[-2000:])
+    ok(re.search(r'^docxp_search_duration_seconds_bucket\{mode="hybrid",le="0.01"\} ', text, re.M),
+       "10 ms bucket", text[-2000:])
+    ok("# TYPE docxp_search_duration_seconds histogram" in text, "histogram type", text[-2000:])
 
 
 def test_cli(stack):

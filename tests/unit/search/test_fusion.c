@@ -86,6 +86,25 @@ static void test_rrf_weights_and_ties(void **state)
 	assert_int_equal(out[0].id, 2);
 }
 
+/* A leg that does not vote (weight 0, search.c: loose keyword matches of
+ * a question) keeps its hits, after every hit of the other leg, in its
+ * own order; shared hits rank by the voting leg alone. */
+static void test_rrf_zero_weight_leg_follows(void **state)
+{
+	const int64_t kw[] = {7, 8, 3}, sem[] = {3, 4, 5};
+	struct fusion_leg legs[2] = {{kw, NULL, 3, 0.0}, {sem, NULL, 3, 0.5}};
+	struct fusion_item out[6];
+
+	(void)state;
+	assert_int_equal(fusion_rrf(legs, 2, 60, out), 5);
+	assert_int_equal(out[0].id, 3);
+	assert_int_equal(out[1].id, 4);
+	assert_int_equal(out[2].id, 5);
+	assert_int_equal(out[3].id, 7);
+	assert_int_equal(out[4].id, 8);
+	assert_true(out[3].fused == 0.0 && out[3].rank[0] == 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +112,7 @@ int main(void)
 	    cmocka_unit_test(test_rrf_single_leg_keeps_order),
 	    cmocka_unit_test(test_rrf_duplicates_and_empty),
 	    cmocka_unit_test(test_rrf_weights_and_ties),
+	    cmocka_unit_test(test_rrf_zero_weight_leg_follows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

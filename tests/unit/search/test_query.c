@@ -31,6 +31,10 @@ static void test_identifiers(void **state)
 	assert_int_equal(parse(a, "findByEmail", &q), 0);
 	assert_string_equal(q.tsq_all, "( 'findbyemail' | ( 'find' & 'by' & 'email' ) )");
 	assert_string_equal(q.name, "findbyemail");
+	/* the same words restricted to the name (A), or outside bodies (A-C) */
+	assert_string_equal(q.tsq_all_name, "( 'findbyemail':A | ( 'find':A & 'by':A & 'email':A ) )");
+	assert_string_equal(q.tsq_all_named,
+			    "( 'findbyemail':ABC | ( 'find':ABC & 'by':ABC & 'email':ABC ) )");
 	assert_string_equal(q.name_like, "%findbyemail%");
 	assert_int_equal(parse(a, "find_by_email", &q), 0);
 	assert_string_equal(q.tsq_all, "( 'findbyemail' | ( 'find' & 'by' & 'email' ) )");
