@@ -134,29 +134,13 @@ static size_t uescape_len(const char *s, size_t n)
 
 static struct jtok *jp_newtok(struct jparser *p)
 {
-	if (p->nt == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 1024;
-		struct jtok *nt = arena_alloc(p->a, ncap * sizeof(*nt));
-
-		if (p->nt)
-			memcpy(nt, p->t, p->nt * sizeof(*nt));
-		p->t = nt;
-		p->cap = ncap;
-	}
+	p->t = arena_reserve(p->a, p->t, p->nt, p->nt + 1, &p->cap, sizeof(*p->t), 1024);
 	return &p->t[p->nt++];
 }
 
 static void jp_newdoc(struct jparser *p, size_t off, size_t len)
 {
-	if (p->ndocs == p->capdocs) {
-		size_t ncap = p->capdocs ? p->capdocs * 2 : 64;
-		struct jdoc *nd = arena_alloc(p->a, ncap * sizeof(*nd));
-
-		if (p->ndocs)
-			memcpy(nd, p->docs, p->ndocs * sizeof(*nd));
-		p->docs = nd;
-		p->capdocs = ncap;
-	}
+	p->docs = arena_reserve(p->a, p->docs, p->ndocs, p->ndocs + 1, &p->capdocs, sizeof(*p->docs), 64);
 	p->docs[p->ndocs].off = (uint32_t)off;
 	p->docs[p->ndocs].len = (uint32_t)len;
 	p->ndocs++;
@@ -695,15 +679,7 @@ static const char *resolve_type(struct jparser *p, const char *name)
 
 static void add_pending(struct jparser *p, size_t entity, const char *kind, const char *name)
 {
-	if (p->npend == p->cappend) {
-		size_t ncap = p->cappend ? p->cappend * 2 : 16;
-		struct jpending *np = arena_alloc(p->a, ncap * sizeof(*np));
-
-		if (p->npend)
-			memcpy(np, p->pend, p->npend * sizeof(*np));
-		p->pend = np;
-		p->cappend = ncap;
-	}
+	p->pend = arena_reserve(p->a, p->pend, p->npend, p->npend + 1, &p->cappend, sizeof(*p->pend), 16);
 	p->pend[p->npend].entity = entity;
 	p->pend[p->npend].kind = kind;
 	p->pend[p->npend].name = name;

@@ -65,15 +65,7 @@ struct jlex {
 
 static void jpush(struct jlex *lx, enum jt type, size_t s, size_t e)
 {
-	if (lx->n == lx->cap) {
-		size_t ncap = lx->cap ? lx->cap * 2 : 1024;
-		struct jtok *nv = arena_alloc(lx->a, ncap * sizeof(*nv));
-
-		if (lx->n)
-			memcpy(nv, lx->v, lx->n * sizeof(*nv));
-		lx->v = nv;
-		lx->cap = ncap;
-	}
+	lx->v = arena_reserve(lx->a, lx->v, lx->n, lx->n + 1, &lx->cap, sizeof(*lx->v), 1024);
 	lx->v[lx->n].type = type;
 	lx->v[lx->n].start = s;
 	lx->v[lx->n].end = e;
@@ -83,15 +75,7 @@ static void jpush(struct jlex *lx, enum jt type, size_t s, size_t e)
 
 static void spush(struct jlex *lx, long v)
 {
-	if (lx->sn == lx->scap) {
-		size_t ncap = lx->scap ? lx->scap * 2 : 16;
-		long *ns = arena_alloc(lx->a, ncap * sizeof(*ns));
-
-		if (lx->sn)
-			memcpy(ns, lx->stk, lx->sn * sizeof(*ns));
-		lx->stk = ns;
-		lx->scap = ncap;
-	}
+	lx->stk = arena_reserve(lx->a, lx->stk, lx->sn, lx->sn + 1, &lx->scap, sizeof(*lx->stk), 16);
 	lx->stk[lx->sn++] = v;
 }
 
@@ -215,15 +199,8 @@ static size_t skip_template(struct jlex *lx, size_t i)
 
 static void doc_push(struct jlex *lx, size_t start, size_t end)
 {
-	if (lx->ndocs == lx->capdocs) {
-		size_t ncap = lx->capdocs ? lx->capdocs * 2 : 16;
-		struct jdoc *nd = arena_alloc(lx->a, ncap * sizeof(*nd));
-
-		if (lx->ndocs)
-			memcpy(nd, lx->docs, lx->ndocs * sizeof(*nd));
-		lx->docs = nd;
-		lx->capdocs = ncap;
-	}
+	lx->docs =
+	    arena_reserve(lx->a, lx->docs, lx->ndocs, lx->ndocs + 1, &lx->capdocs, sizeof(*lx->docs), 16);
 	lx->docs[lx->ndocs].start = start;
 	lx->docs[lx->ndocs].end = end;
 	lx->ndocs++;
@@ -376,15 +353,7 @@ struct jparse {
 
 static void fpush(struct jparse *p, struct frame f)
 {
-	if (p->nf == p->fcap) {
-		size_t ncap = p->fcap ? p->fcap * 2 : 64;
-		struct frame *nf = arena_alloc(p->a, ncap * sizeof(*nf));
-
-		if (p->nf)
-			memcpy(nf, p->fr, p->nf * sizeof(*nf));
-		p->fr = nf;
-		p->fcap = ncap;
-	}
+	p->fr = arena_reserve(p->a, p->fr, p->nf, p->nf + 1, &p->fcap, sizeof(*p->fr), 64);
 	p->fr[p->nf++] = f;
 }
 

@@ -42,15 +42,7 @@ struct pyctx {
 
 static void py_push(struct pyctx *c, struct pydef d)
 {
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 32;
-		struct pydef *ns = arena_alloc(c->a, ncap * sizeof(*ns));
-
-		if (c->n)
-			memcpy(ns, c->st, c->n * sizeof(*ns));
-		c->st = ns;
-		c->cap = ncap;
-	}
+	c->st = arena_reserve(c->a, c->st, c->n, c->n + 1, &c->cap, sizeof(*c->st), 32);
 	c->st[c->n++] = d;
 }
 

@@ -55,15 +55,7 @@ struct tokvec {
 
 static void tv_push(struct arena *a, struct tokvec *tv, const struct tok *t)
 {
-	if (tv->n == tv->cap) {
-		size_t ncap = tv->cap ? tv->cap * 2 : 256;
-		struct tok *nv = arena_alloc(a, ncap * sizeof(*nv));
-
-		if (tv->n)
-			memcpy(nv, tv->v, tv->n * sizeof(*nv));
-		tv->v = nv;
-		tv->cap = ncap;
-	}
+	tv->v = arena_reserve(a, tv->v, tv->n, tv->n + 1, &tv->cap, sizeof(*tv->v), 256);
 	tv->v[tv->n++] = *t;
 }
 

@@ -84,15 +84,7 @@ static int add_node(struct xdoc *d, const struct xmltok *t, int parent, int dept
 	struct xnode *x;
 	int idx;
 
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 256;
-		struct xnode *nn = arena_alloc(d->a, ncap * sizeof(*nn));
-
-		if (d->n)
-			memcpy(nn, d->nodes, d->n * sizeof(*nn));
-		d->nodes = nn;
-		d->cap = ncap;
-	}
+	d->nodes = arena_reserve(d->a, d->nodes, d->n, d->n + 1, &d->cap, sizeof(*d->nodes), 256);
 	idx = (int)d->n++;
 	x = &d->nodes[idx];
 	memset(x, 0, sizeof(*x));
@@ -143,15 +135,7 @@ static bool xdoc_build(struct xdoc *d, const char *buf, size_t len)
 				node = add_node(d, &t, parent, (int)depth);
 			if (t.selfclose)
 				continue;
-			if (depth == scap) {
-				size_t ncap = scap ? scap * 2 : 64;
-				struct xframe *ns = arena_alloc(d->a, ncap * sizeof(*ns));
-
-				if (depth)
-					memcpy(ns, stack, depth * sizeof(*ns));
-				stack = ns;
-				scap = ncap;
-			}
+			stack = arena_reserve(d->a, stack, depth, depth + 1, &scap, sizeof(*stack), 64);
 			stack[depth].name = t.name;
 			stack[depth].nlen = t.nlen;
 			stack[depth].node = node;

@@ -6,7 +6,7 @@
 
 #include "util/alloc.h"
 
-static void alloc_die(size_t n)
+void alloc_die(size_t n)
 {
 	fprintf(stderr, "<2>out of memory | bytes=%zu\n", n);
 	abort();

@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* Logs that n bytes could not be had and aborts. */
+void alloc_die(size_t n) __attribute__((noreturn));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

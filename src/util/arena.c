@@ -2,6 +2,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,26 @@ void *arena_zalloc(struct arena *a, size_t n)
 
 	memset(p, 0, n);
 	return p;
+}
+
+void *arena_reserve_grow(struct arena *a, void *items, size_t count, size_t need, size_t *cap, size_t size,
+			 size_t initial)
+{
+	size_t ncap = *cap ? *cap : initial;
+	void *grown;
+
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			alloc_die(SIZE_MAX);
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		alloc_die(SIZE_MAX);
+	grown = arena_alloc(a, ncap * size);
+	if (count)
+		memcpy(grown, items, count * size);
+	*cap = ncap;
+	return grown;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

@@ -29,6 +29,22 @@ void *arena_alloc(struct arena *a, size_t n);
 /* Like arena_alloc, zero-filled. */
 void *arena_zalloc(struct arena *a, size_t n);
 
+/*
+ * Growable arrays in an arena: returns items, or a copy of its first
+ * count elements of size bytes in a larger block, so that *cap >= need
+ * (doubling, starting at initial). The old block stays in the arena until
+ * it is reset. Aborts when the size overflows.
+ */
+/* The slow path of arena_reserve. */
+void *arena_reserve_grow(struct arena *a, void *items, size_t count, size_t need, size_t *cap, size_t size,
+			 size_t initial);
+
+static inline void *arena_reserve(struct arena *a, void *items, size_t count, size_t need, size_t *cap,
+				  size_t size, size_t initial)
+{
+	return need <= *cap ? items : arena_reserve_grow(a, items, count, need, cap, size, initial);
+}
+
 /* Copies of strings, owned by the arena. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
