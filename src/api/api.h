@@ -68,6 +68,14 @@ int api_valid_uuid(const char *s);
  * or sends a 400 error and returns -1. */
 int api_query_int(struct http_request *r, const char *name, int def, int min, int max, int *out);
 
+/* Decodes the body of POST /api/v1/indexing/start into req (defaults from
+ * the configuration; strings owned by the request's arena or its parsed
+ * body) without touching the disk or the database: repository_path is only
+ * checked for shape. Returns 0, or -1 after sending the 400/415/422 error.
+ * Works without FastCGI (r->fcgi NULL): tests/fuzz/fuzz_job_request. */
+struct job_request;
+int api_jobs_decode(struct http_request *r, struct job_request *req);
+
 /* Handlers (one file per resource). */
 void api_jobs_start(struct http_request *r);
 void api_jobs_status(struct http_request *r);

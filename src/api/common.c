@@ -24,6 +24,7 @@
 #include "util/digest.h"
 #include "util/log.h"
 #include "util/status.h"
+#include "util/utf8.h"
 
 /* Deep nesting is a denial-of-service vector, and no request needs it. */
 #define API_JSON_MAX_DEPTH 16
@@ -183,12 +184,21 @@ struct json_object *api_parse_body(struct http_request *r)
 	struct json_object *obj;
 	enum json_tokener_error jerr;
 
-	if (r->content_type[0] && strncasecmp(r->content_type, "application/json", 16) != 0) {
+	/* "application/json" with or without parameters, not "application/jsonp". */
+	if (r->content_type[0] &&
+	    (strncasecmp(r->content_type, "application/json", 16) != 0 ||
+	     (r->content_type[16] && r->content_type[16] != ';' && r->content_type[16] != ' '))) {
 		http_respond_error(r, DX_E_MEDIATYPE, "Content-Type must be application/json");
 		return NULL;
 	}
 	if (r->body_len == 0) {
 		http_respond_error(r, DX_E_BADJSON, "request body is empty; a JSON object is required");
+		return NULL;
+	}
+	/* Strings go to PostgreSQL, which refuses invalid UTF-8 (a 503 there);
+	 * json-c's own check lets overlong forms and surrogates through. */
+	if (!utf8_valid(r->body, r->body_len)) {
+		http_respond_error(r, DX_E_BADJSON, "malformed JSON: the body is not valid UTF-8 text");
 		return NULL;
 	}
 	tok = json_tokener_new_ex(API_JSON_MAX_DEPTH);
@@ -246,7 +256,8 @@ int api_query_int(struct http_request *r, const char *name, int def, int min, in
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n < min || n > max) {
+	/* strtol would also take leading white space and a '+'. */
+	if (!(isdigit((unsigned char)*v) || *v == '-') || *end || errno || n < min || n > max) {
 		http_respond_error(r, DX_E_BADREQUEST, "query parameter %s must be an integer from %d to %d",
 				   name, min, max);
 		return -1;

@@ -19,6 +19,7 @@
 #include "util/conf.h"
 #include "util/log.h"
 #include "util/status.h"
+#include "util/utf8.h"
 
 #define API_MAX_PATTERNS 1000
 #define API_MAX_PATH	 4096
@@ -52,7 +53,11 @@ static int jobs_patterns(struct http_request *r, struct json_object *body, const
 			http_respond_error(r, DX_E_VALIDATION, "%s[%zu] must be a string", field, i);
 			return -1;
 		}
-		why = glob_validate(json_object_get_string(p));
+		/* "\u0000" would cut the C string here, and jsonb refuses it and
+		 * the invalid UTF-8 a "\ud800" escape decodes to. */
+		why = !utf8_valid(json_object_get_string(p), (size_t)json_object_get_string_len(p))
+			  ? "it is not UTF-8 text without NUL characters"
+			  : glob_validate(json_object_get_string(p));
 		if (why) {
 			http_respond_error(r, DX_E_VALIDATION, "%s[%zu] is not an acceptable pattern: %s",
 					   field, i, why);
@@ -112,27 +117,21 @@ static int jobs_inside_roots(const char *roots, const char *real)
 	return 0;
 }
 
-void api_jobs_start(struct http_request *r)
+int api_jobs_decode(struct http_request *r, struct job_request *req)
 {
 	static const char *const known[] = {"repository_path", "job_type", "file_patterns",
 					    "exclude_patterns", "limits"};
 	struct api_ctx *ctx = r->thread_ctx;
 	const struct conf *cfg = ctx->cfg;
 	struct json_object *body, *v, *limits = NULL;
-	struct job_request req;
-	char real[PATH_MAX];
-	const char *path, *job_id;
-	struct json_object *reply;
-	struct redisq *q;
-	struct db *db;
-	struct stat st;
+	const char *path;
 	long chunk_size = cfg->chunk_size, max_conc = cfg->max_concurrent_chunks;
 	long max_retries = cfg->max_retries, max_bytes = cfg->max_file_bytes;
-	int rc;
 
+	memset(req, 0, sizeof(*req));
 	body = api_parse_body(r);
 	if (!body)
-		return;
+		return -1;
 	json_object_object_foreach(body, key, val)
 	{
 		size_t i;
@@ -143,43 +142,48 @@ void api_jobs_start(struct http_request *r)
 			ok |= strcmp(key, known[i]) == 0;
 		if (!ok) {
 			http_respond_error(r, DX_E_VALIDATION, "unknown field '%.64s'", key);
-			return;
+			return -1;
 		}
 	}
 	if (!json_object_object_get_ex(body, "repository_path", &v)) {
 		http_respond_error(r, DX_E_VALIDATION, "repository_path is required");
-		return;
+		return -1;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
 		http_respond_error(r, DX_E_VALIDATION, "repository_path must be a string");
-		return;
+		return -1;
 	}
 	path = json_object_get_string(v);
+	if (!utf8_valid(path, (size_t)json_object_get_string_len(v))) {
+		http_respond_error(r, DX_E_VALIDATION,
+				   "repository_path must be UTF-8 text without NUL characters");
+		return -1;
+	}
 	if (strlen(path) == 0 || strlen(path) > API_MAX_PATH || path[0] != '/') {
 		http_respond_error(r, DX_E_VALIDATION,
 				   "repository_path must be an absolute path of at most %d bytes",
 				   API_MAX_PATH);
-		return;
+		return -1;
 	}
-	req.job_type = "full";
+	req->job_type = "full";
 	if (json_object_object_get_ex(body, "job_type", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    (strcmp(json_object_get_string(v), "full") != 0 &&
 		     strcmp(json_object_get_string(v), "incremental") != 0)) {
 			http_respond_error(r, DX_E_VALIDATION,
 					   "job_type must be \"full\" or \"incremental\"");
-			return;
+			return -1;
 		}
-		req.job_type = json_object_get_string(v);
+		req->job_type = json_object_get_string(v);
 	}
-	if (jobs_patterns(r, body, "file_patterns", &req.file_patterns) ||
-	    jobs_patterns(r, body, "exclude_patterns", &req.exclude_patterns))
-		return;
+	if (jobs_patterns(r, body, "file_patterns", &req->file_patterns) ||
+	    jobs_patterns(r, body, "exclude_patterns", &req->exclude_patterns))
+		return -1;
 	if (json_object_object_get_ex(body, "limits", &limits) &&
 	    !json_object_is_type(limits, json_type_null)) {
 		if (!json_object_is_type(limits, json_type_object)) {
 			http_respond_error(r, DX_E_VALIDATION, "limits must be an object");
-			return;
+			return -1;
 		}
 		json_object_object_foreach(limits, lkey, lval)
 		{
@@ -187,15 +191,44 @@ void api_jobs_start(struct http_request *r)
 			if (strcmp(lkey, "chunk_size") && strcmp(lkey, "max_concurrent_chunks") &&
 			    strcmp(lkey, "max_retries") && strcmp(lkey, "max_file_bytes")) {
 				http_respond_error(r, DX_E_VALIDATION, "unknown field 'limits.%.64s'", lkey);
-				return;
+				return -1;
 			}
 		}
 		if (jobs_limit(r, limits, "chunk_size", 1, 10000, &chunk_size) ||
 		    jobs_limit(r, limits, "max_concurrent_chunks", 1, 10000, &max_conc) ||
 		    jobs_limit(r, limits, "max_retries", 1, 100, &max_retries) ||
 		    jobs_limit(r, limits, "max_file_bytes", 1, 1L << 30, &max_bytes))
-			return;
+			return -1;
 	}
+	req->repository_path = path;
+	req->chunk_size = (int)chunk_size;
+	req->max_concurrent_chunks = (int)max_conc;
+	req->max_retries = (int)max_retries;
+	req->max_file_bytes = max_bytes;
+	req->price_per_1k_tokens = cfg->embedding_price_per_1k_tokens;
+	return 0;
+}
+
+/* Seconds a client that hit the per-key job cap is told to wait: jobs take
+ * minutes, so asking sooner only adds load. */
+#define JOBS_CAP_RETRY_AFTER 30
+
+void api_jobs_start(struct http_request *r)
+{
+	struct api_ctx *ctx = r->thread_ctx;
+	const struct conf *cfg = ctx->cfg;
+	struct job_request req;
+	char real[PATH_MAX];
+	const char *path, *job_id;
+	struct json_object *reply;
+	struct redisq *q;
+	struct db *db;
+	struct stat st;
+	int rc;
+
+	if (api_jobs_decode(r, &req))
+		return;
+	path = req.repository_path;
 	if (!realpath(path, real)) {
 		http_respond_error(r, DX_E_VALIDATION, "repository_path %s: %s",
 				   errno == ENOENT ? "does not exist" : "cannot be resolved",
@@ -213,11 +246,8 @@ void api_jobs_start(struct http_request *r)
 		return;
 	}
 	req.repository_path = real;
-	req.chunk_size = (int)chunk_size;
-	req.max_concurrent_chunks = (int)max_conc;
-	req.max_retries = (int)max_retries;
-	req.max_file_bytes = max_bytes;
-	req.price_per_1k_tokens = cfg->embedding_price_per_1k_tokens;
+	req.api_key_id = ctx->who.id;
+	req.max_jobs_per_key = cfg->api_max_running_jobs_per_key;
 
 	db = api_db(r);
 	if (!db)
@@ -229,6 +259,16 @@ void api_jobs_start(struct http_request *r)
 		    "a job for %s is already active; wait for it, or pause or cancel it first (GET "
 		    "/api/v1/indexing/jobs?repository=...)",
 		    real);
+		return;
+	}
+	if (rc == DX_E_TOOMANY) {
+		log_notice("job refused: key at its cap | key=%s cap=%d req=%s", ctx->who.key_id,
+			   req.max_jobs_per_key, r->request_id);
+		http_respond_error_hdr(
+		    r, rc, arena_printf(r->arena, "Retry-After: %d\r\n", JOBS_CAP_RETRY_AFTER),
+		    "the API key '%s' already has %d jobs that have not ended"
+		    " ([api] max_running_jobs_per_key); wait for one to end, or cancel one",
+		    ctx->who.name, req.max_jobs_per_key);
 		return;
 	}
 	if (rc) {

@@ -53,6 +53,11 @@ void http_respond_json(struct http_request *r, int status, struct json_object *b
 void http_respond_error(struct http_request *r, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Like http_respond_error, with extra header lines ("Allow: GET\r\n",
+ * "Retry-After: 30\r\n") or NULL; the caller builds them, well-formed. */
+void http_respond_error_hdr(struct http_request *r, int rc, const char *headers, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Sends status with a text body and the given content type. */
 void http_respond_text(struct http_request *r, int status, const char *content_type, const char *text);
 

@@ -29,7 +29,8 @@ int http_percent_decode(char *dst, const char *src, size_t n, bool plus_is_space
 int http_parse_target(struct arena *a, const char *target, const char **path, const char **query,
 		      const char **why);
 
-/* Returns 0 when every name and value of query decodes, else DX_E_BADREQUEST. */
+/* Returns 0 when every name and value of query decodes to valid UTF-8,
+ * else DX_E_BADREQUEST. */
 int http_query_validate(const char *query);
 
 /*
@@ -41,9 +42,5 @@ int http_query_validate(const char *query);
 int http_router_find(struct arena *a, const struct http_route *routes, size_t nroutes, const char *method,
 		     const char *path, const struct http_route **route, const char **params, int *nparams,
 		     const char **allow);
-
-/* Like http_respond_error, with extra header lines ("Allow: GET\r\n") or NULL. */
-void http_respond_error_hdr(struct http_request *r, int rc, const char *headers, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -14,6 +14,7 @@
 #include "http/http_int.h"
 #include "util/arena.h"
 #include "util/status.h"
+#include "util/utf8.h"
 #include "util/hex.h"
 
 int http_percent_decode(char *dst, const char *src, size_t n, bool plus_is_space, size_t *outlen)
@@ -88,15 +89,17 @@ int http_query_validate(const char *query)
 {
 	struct query_pair qp;
 	char tmp[HTTP_MAX_TARGET + 1];
+	size_t n;
 
 	if (!query)
 		return 0;
 	if (strlen(query) > HTTP_MAX_TARGET)
 		return DX_E_BADREQUEST;
+	/* Values reach PostgreSQL, which refuses invalid UTF-8 (a 503 there). */
 	while (query_next(&query, &qp)) {
-		if (http_percent_decode(tmp, qp.name, qp.name_len, true, NULL) < 0)
+		if (http_percent_decode(tmp, qp.name, qp.name_len, true, &n) < 0 || !utf8_valid(tmp, n))
 			return DX_E_BADREQUEST;
-		if (http_percent_decode(tmp, qp.value, qp.value_len, true, NULL) < 0)
+		if (http_percent_decode(tmp, qp.value, qp.value_len, true, &n) < 0 || !utf8_valid(tmp, n))
 			return DX_E_BADREQUEST;
 	}
 	return 0;
@@ -158,7 +161,7 @@ int http_parse_target(struct arena *a, const char *target, const char **path, co
 	*path = p;
 	*query = q ? arena_strdup(a, q + 1) : "";
 	if (http_query_validate(*query) < 0) {
-		*why = "invalid percent-encoding in query string";
+		*why = "invalid percent-encoding or UTF-8 in query string";
 		return DX_E_BADREQUEST;
 	}
 	return 0;

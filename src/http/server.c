@@ -202,7 +202,7 @@ static int request_target(struct http_request *r, FCGX_Request *fr, const char *
 	r->path = arena_strdup(r->arena, path);
 	r->query = arena_strdup(r->arena, param(fr, "QUERY_STRING"));
 	if (strlen(r->query) > HTTP_MAX_TARGET || http_query_validate(r->query) < 0) {
-		*why = "invalid percent-encoding in query string";
+		*why = "invalid percent-encoding or UTF-8 in query string";
 		return DX_E_BADREQUEST;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,13 +37,59 @@ int jobstore_status_valid(const char *s)
 	return 0;
 }
 
+/* Advisory lock namespace (first key of the two-int form) of the per-key
+ * job cap; the second key is the API key's id (folded into an int; two
+ * keys sharing a lock only wait for each other). */
+#define JOB_CAP_LOCK_NS "1685614704" /* "dxjp" */
+
+/*
+ * Opens the transaction of a capped job creation: the per-key lock first
+ * (held until commit or rollback), then the count, which a READ COMMITTED
+ * statement started after the lock sees with every job committed before.
+ * Returns 0 inside the transaction, or DX_E_TOOMANY / DX_E_DB outside it.
+ */
+static int jobstore_cap_begin(struct db *db, struct arena *a, const struct job_request *req)
+{
+	char key[24], cap[16];
+	const char *params[2] = {key, cap};
+	struct pg_result *res;
+	int rc;
+
+	snprintf(key, sizeof(key), "%lld", (long long)req->api_key_id);
+	snprintf(cap, sizeof(cap), "%d", req->max_jobs_per_key);
+	rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = db_query(db, a,
+		      "SELECT pg_advisory_xact_lock(" JOB_CAP_LOCK_NS ", ($1::bigint % 2147483647)::integer)",
+		      1, params, &res);
+	if (rc == 0)
+		rc = db_query(db, a,
+			      "SELECT count(*) >= $2::integer FROM jobs WHERE api_key_id = $1::bigint"
+			      " AND status IN ('pending', 'planning', 'running', 'paused')",
+			      2, params, &res);
+	if (rc == 0 && strcmp(db_value(res, 0, 0), "t") == 0)
+		rc = DX_E_TOOMANY;
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 int jobstore_create(struct db *db, struct arena *a, const struct job_request *req, const char **job_id)
 {
-	char chunk_size[16], max_conc[16], max_retries[16], max_bytes[24];
+	char chunk_size[16], max_conc[16], max_retries[16], max_bytes[24], key[24];
 	const char *name = strrchr(req->repository_path, '/');
-	const char *params[10];
+	const char *params[11];
 	struct pg_result *res;
+	bool capped = req->api_key_id > 0 && req->max_jobs_per_key > 0;
 	int rc, attempt;
+
+	if (capped) {
+		rc = jobstore_cap_begin(db, a, req);
+		if (rc)
+			return rc;
+	}
+	snprintf(key, sizeof(key), "%lld", (long long)req->api_key_id);
 
 	snprintf(chunk_size, sizeof(chunk_size), "%d", req->chunk_size);
 	snprintf(max_conc, sizeof(max_conc), "%d", req->max_concurrent_chunks);
@@ -58,6 +105,7 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 	params[7] = max_retries;
 	params[8] = max_bytes;
 	params[9] = req->price_per_1k_tokens ? req->price_per_1k_tokens : "0";
+	params[10] = req->api_key_id > 0 ? key : NULL;
 	/* One statement: the repository upsert and the job insert commit
 	 * together or not at all. */
 	/* A repository created at this very moment by another request is
@@ -74,19 +122,24 @@ int jobstore_create(struct db *db, struct arena *a, const struct job_request *re
 		    " repo AS (SELECT id FROM ins UNION ALL SELECT id FROM repositories WHERE path = $1"
 		    " AND NOT EXISTS (SELECT 1 FROM ins))"
 		    " INSERT INTO jobs (repository_id, job_type, file_patterns, exclude_patterns, chunk_size,"
-		    "  max_concurrent_chunks, max_retries, max_file_bytes, price_per_1k_tokens)"
-		    " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::numeric FROM repo "
-		    "RETURNING id",
-		    10, params, &res);
-		if (rc)
-			return rc;
-		if (db_nrows(res) > 0)
+		    "  max_concurrent_chunks, max_retries, max_file_bytes, price_per_1k_tokens, api_key_id)"
+		    " SELECT repo.id, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10::numeric, $11::bigint"
+		    " FROM repo RETURNING id",
+		    11, params, &res);
+		if (rc || db_nrows(res) > 0)
 			break;
 	}
-	if (db_nrows(res) == 0)
-		return DX_E_CONFLICT;
-	*job_id = arena_strdup(a, db_value(res, 0, 0));
-	return 0;
+	if (rc == 0 && db_nrows(res) == 0)
+		rc = DX_E_CONFLICT;
+	if (rc == 0)
+		*job_id = arena_strdup(a, db_value(res, 0, 0));
+	if (capped) {
+		if (rc == 0)
+			rc = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	return rc;
 }
 
 int jobstore_status_json(struct db *db, struct arena *a, const char *job_id, const char **json)

@@ -23,10 +23,15 @@ struct job_request {
 	int max_retries;
 	long max_file_bytes;
 	const char *price_per_1k_tokens; /* decimal text */
+	int64_t api_key_id;		 /* the key that starts the job (0: none, e.g. tests) */
+	int max_jobs_per_key;		 /* cap on that key's jobs not ended (0: none) */
 };
 
 /* Inserts the repository (if new) and a pending job. Returns 0 with the job
- * id (36 chars, arena-owned) in *job_id, or DX_E_DB. */
+ * id (36 chars, arena-owned) in *job_id, DX_E_CONFLICT (the repository has
+ * an active job), DX_E_TOOMANY (api_key_id already has max_jobs_per_key
+ * jobs that have not ended; the count and the insert are serialised per key
+ * by an advisory lock, so concurrent requests cannot both pass), or DX_E_DB. */
 int jobstore_create(struct db *db, struct arena *a, const struct job_request *req, const char **job_id);
 
 /* The status document of one job. Returns 0, DX_E_NOTFOUND, or DX_E_DB.

@@ -63,6 +63,8 @@ static const struct conf_key conf_keys[] = {
      NULL, "idle SSE streams get a comment this often (detects gone clients)"},
     {"api", "slow_request_ms", CONF_INT, OFF(api_slow_request_ms), "500", 0, 600000, NULL, false, NULL,
      "requests slower than this are logged as slow (0: never)"},
+    {"api", "max_running_jobs_per_key", CONF_INT, OFF(api_max_running_jobs_per_key), "4", 0, 100000, NULL,
+     false, NULL, "jobs one API key may have not ended at once; more get 429 (0: unlimited)"},
     {"indexing", "repository_roots", CONF_STR, OFF(repository_roots), "/srv/repos", 0, 0, NULL, false, NULL,
      "colon-separated directories under which repositories may live"},
     {"indexing", "chunk_size", CONF_INT, OFF(chunk_size), "25", 1, 10000, NULL, false, "INDEXING_CHUNK_SIZE",

@@ -36,6 +36,7 @@ struct conf {
 	int api_max_streams;
 	int api_sse_heartbeat_seconds;
 	int api_slow_request_ms;
+	int api_max_running_jobs_per_key; /* 0 = unlimited */
 	/* [indexing] */
 	char *repository_roots; /* colon-separated absolute directories */
 	int chunk_size;

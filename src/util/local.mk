@@ -9,4 +9,5 @@ libdocxp_a_SOURCES += \
 	src/util/histogram.c src/util/histogram.h \
 	src/util/log.c src/util/log.h \
 	src/util/startup.c src/util/startup.h \
-	src/util/status.c src/util/status.h
+	src/util/status.c src/util/status.h \
+	src/util/utf8.c src/util/utf8.h

@@ -34,7 +34,8 @@
 	X(DX_E_USAGE, -1019, "usage", 400, 64)                      \
 	X(DX_E_JOB_STOPPED, -1020, "job_not_running", 409, 75)      \
 	X(DX_E_THROTTLED, -1021, "throttled", 503, 75)              \
-	X(DX_E_CREDENTIALS, -1022, "credentials_expired", 503, 77)
+	X(DX_E_CREDENTIALS, -1022, "credentials_expired", 503, 77)  \
+	X(DX_E_TOOMANY, -1023, "too_many_jobs", 429, 75)
 
 enum dx_status {
 	DX_OK = 0,

@@ -46,3 +46,28 @@ tests_fuzz_fuzz_text_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_PATH='"notes.txt"'
 tests_fuzz_fuzz_text_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_text_LDADD = $(DOCXP_LIBS)
 endif
+
+# Request decoding: one target per decoder (tests/fuzz/request_fuzz.h); the
+# inputs in tests/fuzz/requests/<target>/ are their seeds and regressions,
+# replayed by tests/unit/api/test_request_regressions in every build.
+EXTRA_DIST += tests/fuzz/fuzz_request.c tests/fuzz/requests tests/fuzz/job_request.dict
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_job_request tests/fuzz/fuzz_query tests/fuzz/fuzz_route tests/fuzz/fuzz_glob
+REQUEST_FUZZ_SOURCES = tests/fuzz/fuzz_request.c tests/fuzz/request_fuzz.c tests/fuzz/request_fuzz.h
+tests_fuzz_fuzz_job_request_SOURCES = $(REQUEST_FUZZ_SOURCES)
+tests_fuzz_fuzz_job_request_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_FN=fuzz_job_request
+tests_fuzz_fuzz_job_request_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_job_request_LDADD = $(DOCXP_LIBS)
+tests_fuzz_fuzz_query_SOURCES = $(REQUEST_FUZZ_SOURCES)
+tests_fuzz_fuzz_query_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_FN=fuzz_query
+tests_fuzz_fuzz_query_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_query_LDADD = $(DOCXP_LIBS)
+tests_fuzz_fuzz_route_SOURCES = $(REQUEST_FUZZ_SOURCES)
+tests_fuzz_fuzz_route_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_FN=fuzz_route
+tests_fuzz_fuzz_route_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_route_LDADD = $(DOCXP_LIBS)
+tests_fuzz_fuzz_glob_SOURCES = $(REQUEST_FUZZ_SOURCES)
+tests_fuzz_fuzz_glob_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_FN=fuzz_glob
+tests_fuzz_fuzz_glob_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_glob_LDADD = $(DOCXP_LIBS)
+endif

@@ -32,11 +32,20 @@ Command line (used by scripts/demo and bench/):
     docxp_stack.py status --dir DIR
 Environment: DOCXP_BUILDDIR (binaries, default repo root), DOCXP_SRCDIR
 (nginx/ config, default repo root), DOCXP_KEEP=1 (keep DIR after stop).
+
+Under `make check` (DOCXP_BUILDDIR and DOCXP_SRCDIR set, or
+DOCXP_LOG_ARCHIVE naming a directory) every stack that is not detached
+copies its logs (logs/*, pg/postgresql.log) to the run-wide directory
+$DOCXP_BUILDDIR/tests/logs/<stack dir name>/ when it stops, kept or not, and
+every secret the harness makes (API keys, fake AWS secret keys and session
+tokens) is appended to secrets.tsv there (record_secret): the last
+integration test greps all those logs for all those secrets.
 """
 
 import argparse
 import glob
 import grp
+import hashlib
 import http.client
 import json
 import os
@@ -71,6 +80,35 @@ class StackError(Exception):
 def log(msg):
     sys.stderr.write("# %s\n" % msg.replace("\n", "\n# "))
     sys.stderr.flush()
+
+
+def log_archive_dir():
+    """The run-wide directory that keeps every stack's logs and the secrets
+    file, or None when not running under make check (demo, benchmarks)."""
+    d = os.environ.get("DOCXP_LOG_ARCHIVE")
+    if not d and os.environ.get("DOCXP_BUILDDIR") and os.environ.get("DOCXP_SRCDIR"):
+        d = os.path.join(os.environ["DOCXP_BUILDDIR"], "tests", "logs")
+    return os.path.abspath(d) if d else None
+
+
+SECRETS_FILE = "secrets.tsv"
+
+
+def record_secret(kind, value):
+    """Appends "kind<TAB>value" to the run's secrets file (mode 0600), so that
+    the no-secrets-in-logs test greps every log for it.  kind: api_key,
+    aws_secret_access_key, aws_session_token, ...  Call it for every
+    secret a test or fake creates (fakes in other processes can import this
+    module or append the same line format to log_archive_dir()/secrets.tsv)."""
+    d = log_archive_dir()
+    if not d or not value:
+        return
+    os.makedirs(d, exist_ok=True)
+    fd = os.open(os.path.join(d, SECRETS_FILE), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, ("%s\t%s\n" % (kind, value)).encode())
+    finally:
+        os.close(fd)
 
 
 def free_port():
@@ -831,12 +869,29 @@ http {
             self.notifier.close()
             self.notifier = None
         self.started = False
+        self._archive_logs()
         if keep is None:
             keep = self.failed or os.environ.get("DOCXP_KEEP") == "1"
         if keep:
             log("stack dir kept: %s (logs in %s/logs)" % (self.dir, self.dir))
         elif os.path.isdir(self.dir):
             shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _archive_logs(self):
+        """Copies the stack's logs to the run-wide directory (see the module
+        docstring); a later stop() of the same stack refreshes the copies."""
+        base = log_archive_dir()
+        if not base or self.detach or not os.path.isdir(self.path("logs")):
+            return
+        tag = hashlib.sha1(self.dir.encode()).hexdigest()[:6]
+        dest = os.path.join(base, "%s-%s" % (os.path.basename(self.dir.rstrip("/")), tag))
+        try:
+            os.makedirs(dest, exist_ok=True)
+            for p in glob.glob(self.path("logs", "*")) + [self.path("pg", "postgresql.log")]:
+                if os.path.isfile(p):
+                    shutil.copyfile(p, os.path.join(dest, os.path.basename(p)))
+        except OSError as e:
+            log("could not keep the logs in %s: %s" % (dest, e))
 
     # ---- files ------------------------------------------------------------
 
@@ -879,6 +934,9 @@ http {
         d = {"Version": 1, "AccessKeyId": access_key_id,
              "SecretAccessKey": secret or "secret-of-" + access_key_id,
              "SessionToken": token or "token/of+" + access_key_id, "Expiration": exp}
+        if not self.detach:
+            record_secret("aws_secret_access_key", d["SecretAccessKey"])
+            record_secret("aws_session_token", d["SessionToken"])
         tmp = self.aws_credentials_file + ".tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -949,6 +1007,8 @@ http {
                            timeout=60, env=self._daemon_env(), universal_newlines=True)
         if p.returncode != 0:
             raise StackError("docxp apikey create failed (exit %d): %s" % (p.returncode, p.stderr))
+        if not self.detach:
+            record_secret("api_key", p.stdout.strip())
         return p.stdout.strip()
 
     def _write_env(self):

@@ -19,6 +19,9 @@ INTEGRATION_TESTS = \
 
 INTEGRATION_TESTS += tests/integration/test_search.py
 
+# Hostile requests through nginx (issue 9), while a real job runs.
+INTEGRATION_TESTS += tests/integration/test_hostile.py tests/integration/test_job_cap.py
+
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/local.mk \
 	tests/harness/docxp_stack.py tests/harness/taptest.py tests/harness/run-py \
@@ -33,3 +36,18 @@ INTEGRATION_TESTS += tests/integration/test_systemd.py tests/integration/test_pa
 # through bench/bedrock-bench --check; needs /usr/bin/python3 with botocore).
 INTEGRATION_TESTS += tests/integration/test_bedrock_provider.py
 EXTRA_DIST += tests/integration/test_bedrock_provider.py tests/harness/fake_bedrock.py
+
+# Last of all: no secret in any log of the run (tests/harness/docxp_stack.py
+# keeps every stack's logs and the secrets it made in tests/logs/). Its log
+# depends on the logs of the other integration tests of this make check, all
+# of them or those named in TESTS=..., so that it runs after them.
+NO_SECRETS_TEST = tests/integration/test_zz_no_secrets_in_logs.py
+INTEGRATION_TESTS += $(NO_SECRETS_TEST)
+# (GNU make functions, read by make itself: automake would refuse them)
+EXTRA_DIST += tests/integration/order.gmk
+sinclude $(top_srcdir)/tests/integration/order.gmk
+# The run-wide logs and the secrets file go with make clean.
+clean-local: clean-integration-logs
+clean-integration-logs:
+	-rm -rf tests/logs
+.PHONY: clean-integration-logs

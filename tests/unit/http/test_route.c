@@ -211,6 +211,11 @@ static void test_query_param(void **state)
 	assert_int_equal(http_query_validate(""), 0);
 	assert_int_equal(http_query_validate("a=%2"), DX_E_BADREQUEST);
 	assert_int_equal(http_query_validate("a%=1"), DX_E_BADREQUEST);
+	/* values reach PostgreSQL: invalid or overlong UTF-8 is refused here */
+	assert_int_equal(http_query_validate("q=caf%C3%A9&r=%E2%82%AC"), 0);
+	assert_int_equal(http_query_validate("repository=%ff"), DX_E_BADREQUEST);
+	assert_int_equal(http_query_validate("repository=%c0%af"), DX_E_BADREQUEST);
+	assert_int_equal(http_query_validate("%ed%a0%80=1"), DX_E_BADREQUEST);
 
 	r.query = "";
 	assert_null(http_query_param(&r, "q"));
