@@ -17,11 +17,13 @@ DOCXP_UNITS = \
 	systemd/docxp-api.service \
 	systemd/docxp-worker@.service \
 	systemd/docxp-workers.target \
-	systemd/docxp-migrate.service
+	systemd/docxp-migrate.service \
+	systemd/docxp-credentials.service \
+	systemd/docxp-credentials.timer
 systemdsystemunit_DATA = $(DOCXP_UNITS)
 CLEANFILES += $(DOCXP_UNITS) packaging/docxp-locations.conf
 
-dist_man_MANS = docs/docxp.1 docs/docxp-api.8 docs/docxp-worker.8 docs/docxp.conf.5
+dist_man_MANS = docs/docxp.1 docs/docxp-api.8 docs/docxp-worker.8 docs/docxp-credentials.8 docs/docxp.conf.5
 dist_doc_DATA = README.md
 dist_docxpexamples_DATA = nginx/docxp-site.conf
 
@@ -42,6 +44,8 @@ systemd/docxp-api.service: $(srcdir)/systemd/docxp-api.service.in
 systemd/docxp-worker@.service: $(srcdir)/systemd/docxp-worker@.service.in
 systemd/docxp-workers.target: $(srcdir)/systemd/docxp-workers.target.in
 systemd/docxp-migrate.service: $(srcdir)/systemd/docxp-migrate.service.in
+systemd/docxp-credentials.service: $(srcdir)/systemd/docxp-credentials.service.in
+systemd/docxp-credentials.timer: $(srcdir)/systemd/docxp-credentials.timer.in
 
 # The nginx snippet as installed: the socket path filled in.
 packaging/docxp-locations.conf: $(srcdir)/nginx/docxp-locations.conf Makefile

@@ -11,12 +11,15 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
 #include "api/api.h"
+#include "aws/credentials.h"
 #include "embed/embed.h"
 #include "queue/metrics.h"
 #include "store/jobstore.h"
@@ -169,7 +172,64 @@ static const char *health_redis(struct http_request *r, struct json_object *serv
 	return overall;
 }
 
-static const char *health_embedding(struct json_object *services)
+/*
+ * What the credentials state file holds (docxp-credentials writes it, the
+ * workers read it): source, expiry, seconds left, never a secret.
+ * "degraded" when they expired or are inside the mandatory refresh window
+ * (10 minutes) without a refresh having come.
+ */
+static const char *health_credentials(const struct conf *cfg, struct json_object *h)
+{
+	struct json_object *c = json_object_new_object();
+	struct aws_cred_status st;
+	char exp[21], why[512];
+	const char *state = "ok";
+
+	json_object_object_add(c, "file", json_object_new_string(cfg->aws_credentials_file));
+	if (getenv("AWS_ACCESS_KEY_ID") && *getenv("AWS_ACCESS_KEY_ID")) {
+		json_object_object_add(c, "source", json_object_new_string("environment"));
+		json_object_object_add(h, "credentials", c);
+		return "ok";
+	}
+	if (aws_credentials_file_status(cfg->aws_credentials_file, time(NULL), &st, why, sizeof(why)) < 0) {
+		json_object_object_add(c, "state", json_object_new_string("missing"));
+		json_object_object_add(c, "error", json_object_new_string(why));
+		json_object_object_add(h, "credentials", c);
+		json_object_object_add(
+		    h, "credentials_warning",
+		    json_object_new_string("no usable AWS credentials file: run docxp-credentials"));
+		return "degraded";
+	}
+	json_object_object_add(c, "source", json_object_new_string(st.source));
+	json_object_object_add(c, "access_key_id_prefix", json_object_new_string(st.key_prefix));
+	if (st.expiration) {
+		aws_format_rfc3339(st.expiration, exp);
+		json_object_object_add(c, "expiration", json_object_new_string(exp));
+		json_object_object_add(c, "seconds_left", json_object_new_int64(st.seconds_left));
+	} else {
+		json_object_object_add(c, "expiration", NULL);
+		json_object_object_add(c, "seconds_left", NULL);
+	}
+	aws_format_rfc3339(st.written, exp);
+	json_object_object_add(c, "refreshed_at", json_object_new_string(exp));
+	json_object_object_add(c, "expired", json_object_new_boolean(st.expired));
+	json_object_object_add(c, "refresh_overdue", json_object_new_boolean(st.refresh_overdue));
+	if (st.expired)
+		state = "expired";
+	else if (st.refresh_overdue)
+		state = "expiring";
+	json_object_object_add(c, "state", json_object_new_string(state));
+	json_object_object_add(h, "credentials", c);
+	if (strcmp(state, "ok") == 0)
+		return "ok";
+	snprintf(why, sizeof(why),
+		 "AWS credentials %s (%ld s left) and no refresh came: is docxp-credentials.timer running?",
+		 st.expired ? "expired" : "expire soon", st.seconds_left);
+	json_object_object_add(h, "credentials_warning", json_object_new_string(why));
+	return "degraded";
+}
+
+static const char *health_embedding(struct http_request *r, struct json_object *services)
 {
 	const struct embed_provider *p = api_provider();
 	struct json_object *c, *h;
@@ -192,6 +252,14 @@ static const char *health_embedding(struct json_object *services)
 		    strcmp(json_object_get_string(s), "ok") != 0)
 			st = "degraded";
 	}
+	if (strcmp(p->name, "bedrock") == 0) {
+		struct api_ctx *ctx = r->thread_ctx;
+
+		if (strcmp(health_credentials(ctx->cfg, h), "ok") != 0) {
+			st = "degraded";
+			json_object_object_add(h, "status", json_object_new_string("degraded"));
+		}
+	}
 	json_object_object_add(h, "provider", json_object_new_string(p->name));
 	json_object_object_add(h, "model", json_object_new_string(p->model));
 	json_object_object_add(h, "dimensions", json_object_new_int(p->dimensions));
@@ -210,7 +278,7 @@ void api_health(struct http_request *r)
 
 	overall = health_postgresql(r, services, &db);
 	overall = worse(overall, health_redis(r, services, reply, db));
-	overall = worse(overall, health_embedding(services));
+	overall = worse(overall, health_embedding(r, services));
 	json_object_object_add(reply, "status", json_object_new_string(overall));
 	json_object_object_add(reply, "services", services);
 	json_object_object_add(reply, "version", json_object_new_string(PACKAGE_VERSION));

@@ -127,6 +127,26 @@ void aws_format_rfc3339(time_t t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int aws_credentials_set(struct aws_credentials *c, const char *id, const char *secret, const char *token,
+			const char *exp, const char *what, char *errmsg, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (!id || !*id || !secret || !*secret)
+		why = "AccessKeyId and SecretAccessKey are required";
+	else if (copy_field(c->access_key_id, sizeof(c->access_key_id), id) ||
+		 copy_field(c->secret_access_key, sizeof(c->secret_access_key), secret) ||
+		 copy_field(c->session_token, sizeof(c->session_token), token ? token : ""))
+		why = "a value is too long";
+	else if (exp && *exp && aws_parse_rfc3339(exp, &c->expiration) < 0)
+		why = "Expiration is not an RFC 3339 time";
+	if (!why)
+		return 0;
+	aws_credentials_clear(c);
+	snprintf(errmsg, errlen, "%s: %s", what, why);
+	return DX_E_VALIDATION;
+}
+
 static const char *json_str(json_object *o, const char *key)
 {
 	json_object *v;
@@ -167,23 +187,7 @@ int aws_credentials_parse_json(const char *json, size_t len, struct aws_credenti
 	secret = json_str(root, "SecretAccessKey");
 	token = json_str(root, "SessionToken");
 	exp = json_str(root, "Expiration");
-	if (!id || !*id || !secret || !*secret) {
-		snprintf(errmsg, errlen, "credentials JSON: AccessKeyId and SecretAccessKey are required");
-		rc = DX_E_VALIDATION;
-		goto out;
-	}
-	if (copy_field(c->access_key_id, sizeof(c->access_key_id), id) ||
-	    copy_field(c->secret_access_key, sizeof(c->secret_access_key), secret) ||
-	    copy_field(c->session_token, sizeof(c->session_token), token ? token : "")) {
-		snprintf(errmsg, errlen, "credentials JSON: a value is too long");
-		rc = DX_E_VALIDATION;
-		goto out;
-	}
-	if (exp && *exp && aws_parse_rfc3339(exp, &c->expiration) < 0) {
-		snprintf(errmsg, errlen, "credentials JSON: Expiration is not an RFC 3339 time");
-		rc = DX_E_VALIDATION;
-		goto out;
-	}
+	rc = aws_credentials_set(c, id, secret, token, exp, "credentials JSON", errmsg, errlen);
 out:
 	if (rc)
 		aws_credentials_clear(c);
@@ -259,6 +263,57 @@ int aws_credentials_from_file(const char *path, struct aws_credentials *c, char 
 	return 0;
 }
 
+void aws_cred_windows(time_t issued, time_t expiration, long *advisory, long *mandatory)
+{
+	long life = (long)(expiration - issued);
+
+	*advisory = AWS_CRED_ADVISORY_SECONDS;
+	*mandatory = AWS_CRED_MANDATORY_SECONDS;
+	if (life > 0 && life / 2 < *advisory)
+		*advisory = life / 2;
+	if (life > 0 && life / 3 < *mandatory)
+		*mandatory = life / 3;
+}
+
+int aws_credentials_file_status(const char *path, time_t now, struct aws_cred_status *st, char *errmsg,
+				size_t errlen)
+{
+	struct aws_credentials c;
+	struct stat sb;
+	long advisory, mandatory;
+	char *data;
+	size_t len;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = aws_credentials_from_file(path, &c, errmsg, errlen);
+	if (rc < 0)
+		return rc;
+	snprintf(st->source, sizeof(st->source), "%s", c.source);
+	/* docxp-credentials records which source of the chain it used */
+	if (read_small_file(path, &data, &len, errmsg, errlen) == 0) {
+		json_object *root = json_tokener_parse(data), *v;
+
+		if (root && json_object_object_get_ex(root, "DocxpSource", &v) &&
+		    json_object_is_type(v, json_type_string))
+			snprintf(st->source, sizeof(st->source), "%s", json_object_get_string(v));
+		json_object_put(root);
+		explicit_bzero(data, len);
+		free(data);
+	}
+	snprintf(st->key_prefix, sizeof(st->key_prefix), "%.4s", c.access_key_id);
+	st->expiration = c.expiration;
+	st->written = stat(path, &sb) == 0 ? sb.st_mtim.tv_sec : now;
+	if (c.expiration) {
+		aws_cred_windows(st->written, c.expiration, &advisory, &mandatory);
+		st->seconds_left = (long)(c.expiration - now);
+		st->expired = c.expiration <= now;
+		st->refresh_overdue = st->seconds_left < mandatory;
+	}
+	aws_credentials_clear(&c);
+	return 0;
+}
+
 bool aws_credentials_valid(const struct aws_credentials *c, time_t now, int margin)
 {
 	if (!c->access_key_id[0] || !c->secret_access_key[0])
@@ -277,6 +332,7 @@ struct aws_cred_provider {
 	off_t size;
 	time_t last_check;
 	unsigned long generation;
+	unsigned long warned_generation; /* mandatory-window warning given for */
 };
 
 struct aws_cred_provider *aws_cred_provider_new(const char *path)
@@ -335,6 +391,25 @@ int aws_cred_provider_get(struct aws_cred_provider *p, bool force, struct aws_cr
 			 "no AWS credentials: AWS_ACCESS_KEY_ID is not set and no credentials_file");
 		rc = -ENOENT;
 		goto done;
+	}
+	if (p->have && p->cur.expiration) {
+		long advisory, mandatory, left = (long)(p->cur.expiration - now);
+
+		aws_cred_windows(p->mtime.tv_sec, p->cur.expiration, &advisory, &mandatory);
+		if (left < mandatory) {
+			/* insist: re-read even an unchanged-looking file, once a
+			 * second, and say that the refresh is late */
+			if (now - p->last_check >= 1)
+				force = true;
+			if (p->warned_generation != p->generation) {
+				p->warned_generation = p->generation;
+				log_warn("aws credentials expire in %ld s and no fresh ones came: is "
+					 "docxp-credentials.timer running? | source=%s",
+					 left, p->cur.source);
+			}
+		} else if (left < advisory) {
+			p->last_check = 0; /* look at the file on every call */
+		}
 	}
 	if (!force && p->have && now - p->last_check < 1) {
 		rc = 0;

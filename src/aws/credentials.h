@@ -42,6 +42,15 @@ int aws_credentials_from_env(struct aws_credentials *c, char *errmsg, size_t err
 int aws_credentials_parse_json(const char *json, size_t len, struct aws_credentials *c, char *errmsg,
 			       size_t errlen);
 
+/*
+ * Fills c from the values of a credentials document: id and secret
+ * required, token optional (NULL), exp an optional RFC 3339 time (NULL or
+ * "": never expires). what names the document in errmsg ("credentials
+ * JSON"). Returns 0, or DX_E_VALIDATION with the reason (c wiped).
+ */
+int aws_credentials_set(struct aws_credentials *c, const char *id, const char *secret, const char *token,
+			const char *exp, const char *what, char *errmsg, size_t errlen);
+
 /* Reads and parses the state file at path. Returns as
  * aws_credentials_parse_json, or -errno when the file cannot be read. */
 int aws_credentials_from_file(const char *path, struct aws_credentials *c, char *errmsg, size_t errlen);
@@ -60,6 +69,37 @@ bool aws_credentials_valid(const struct aws_credentials *c, time_t now, int marg
 void aws_credentials_clear(struct aws_credentials *c);
 
 /*
+ * Refresh windows, as the AWS SDKs use them: inside the advisory window
+ * (15 minutes before expiry) the provider looks at the file on every call;
+ * inside the mandatory window (10 minutes) it re-reads it and warns that no
+ * fresh credentials came (health reports it). Credentials that live
+ * shorter than 45 minutes (tests) get windows of a half and a third of
+ * their lifetime instead, so that a healthy refresh cycle never warns.
+ */
+#define AWS_CRED_ADVISORY_SECONDS  900
+#define AWS_CRED_MANDATORY_SECONDS 600
+
+/* The windows (seconds before expiration) for credentials written at
+ * issued and expiring at expiration (not 0). */
+void aws_cred_windows(time_t issued, time_t expiration, long *advisory, long *mandatory);
+
+/* What health may show of the state file: never a secret. */
+struct aws_cred_status {
+	char source[96];    /* the chain's source docxp-credentials recorded, else "file:PATH" */
+	char key_prefix[8]; /* the access key id's first four characters */
+	time_t expiration;  /* 0 = never */
+	time_t written;	    /* mtime of the file */
+	long seconds_left;  /* 0 when never expiring */
+	bool expired;
+	bool refresh_overdue; /* inside the mandatory window: no refresh came */
+};
+
+/* Reads the state file at path (as aws_credentials_from_file) and fills
+ * st for time now. Returns 0 or the error of aws_credentials_from_file. */
+int aws_credentials_file_status(const char *path, time_t now, struct aws_cred_status *st, char *errmsg,
+				size_t errlen);
+
+/*
  * A credentials provider: the environment when AWS_ACCESS_KEY_ID is set
  * (as the AWS SDKs' chain starts), else the state file, re-read when it
  * changes. Used by one thread at a time.
@@ -72,8 +112,10 @@ struct aws_cred_provider *aws_cred_provider_new(const char *path);
 
 /*
  * Copies the current credentials to *out. Looks at the file again when the
- * last look is more than a second old (stat; re-read on a change), or
- * always when force is true (after an expired-token answer). Returns 0,
+ * last look is more than a second old (stat; re-read on a change), on
+ * every call inside the advisory window, with a re-read at least once a
+ * second inside the mandatory window, or always when force is true (after
+ * an expired-token answer). Returns 0,
  * or a negative status with the reason in errmsg when no credentials are
  * available (the last good ones are kept and still returned when the file
  * merely became unreadable or half-written).

@@ -62,7 +62,12 @@ struct conf {
 	char *aws_region;
 	char *bedrock_model_id;
 	char *aws_credentials_file;
-	char *bedrock_endpoint; /* "" = https://bedrock-runtime.<region>.amazonaws.com */
+	char *bedrock_endpoint;	      /* "" = https://bedrock-runtime.<region>.amazonaws.com */
+	char *aws_credential_sources; /* docxp-credentials: source order */
+	char *aws_profile;
+	char *aws_sts_endpoint;
+	char *aws_metadata_endpoint;
+	char *aws_credentials_owner; /* chown target when run as root */
 	/* [log] */
 	char *log_level;
 	char *log_subsystem_levels;

@@ -319,7 +319,8 @@ class Notifier:
 class Stack:
     def __init__(self, dir=None, workers=1, builddir=None, srcdir=None, extra_conf=None,
                  docxp=True, detach=False, start_timeout=60, name="docxp",
-                 api_via_socket_activation=False, fake_bedrock=False, bedrock_faults=None):
+                 api_via_socket_activation=False, fake_bedrock=False, bedrock_faults=None,
+                 bedrock_args=None):
         """dir: scratch directory (created; default a new one under $TMPDIR or
         /tmp).  workers: docxp-workers started by start().  extra_conf:
         {section: {key: value}} merged into the INI file.  docxp=False starts
@@ -334,8 +335,11 @@ class Stack:
         [embedding] provider = bedrock against it, with credentials from a
         credential_process JSON file the harness writes (write_aws_credentials);
         bedrock_faults: {"throttle": 0.2, "error5xx": 0.1, "latency_ms": 50,
-        "expired": [akid]} set at start (bedrock_config() changes them later)."""
+        "expired": [akid]} set at start (bedrock_config() changes them later);
+        bedrock_args: more command line arguments of fake_bedrock.py (e.g.
+        ["--registry", F] to accept what tests/harness/fake_aws.py issues)."""
         self.fake_bedrock = fake_bedrock
+        self.bedrock_args = list(bedrock_args or [])
         self.bedrock_faults = dict(bedrock_faults or {})
         self.bedrock_port = None
         self.builddir = os.path.abspath(builddir or os.environ.get("DOCXP_BUILDDIR") or REPO)
@@ -961,6 +965,7 @@ http {
                 argv += [opt, str(f[k])]
         if f.get("expired"):
             argv += ["--expired", ",".join(f["expired"])]
+        argv += self.bedrock_args
         p = self._spawn("fake_bedrock", argv, self.path("logs", "fake_bedrock.log"), env=dict(os.environ))
 
         def up():

@@ -21,6 +21,7 @@ Faults (command line or POST /_fake/config at run time):
     timeout408   ratio of 408 ModelTimeoutException
     latency_ms   added latency per invoke
     expired      access key ids or session tokens answered with 403 ExpiredTokenException
+                 (and, with --registry, credentials fake_aws.py issued once they expired)
 
 Control endpoints (unsigned):
     GET  /_fake/stats       counters (requests, sig_ok, sig_bad, per status, max in flight)
@@ -29,7 +30,7 @@ Control endpoints (unsigned):
     POST /_fake/reset       clears counters and records
 
     /usr/bin/python3 fake_bedrock.py --port 0 [--port-file F] [--region R]
-        [--credentials-file F] [--keys AKID:SECRET,...] [--log FILE.jsonl]
+        [--credentials-file F] [--registry F] [--keys AKID:SECRET,...] [--log FILE.jsonl]
         [--throttle 0.2] [--error5xx 0.1] [--latency-ms 50] [--expired AKID,...]
         [--seed N]
 Prints "PORT <n>" on stdout when it listens.
@@ -72,6 +73,12 @@ class State:
             self.keys[k] = v
         self.credfile = args.credentials_file
         self.credfile_sig = None
+        # credentials issued by tests/harness/fake_aws.py (STS, IMDS, the
+        # container endpoint): {akid: {"secret", "token", "expiration"}};
+        # expired ones are answered with ExpiredTokenException
+        self.registry = getattr(args, "registry", None)
+        self.registry_sig = None
+        self.issued = {}
         self.faults = {"throttle": args.throttle, "error5xx": args.error5xx,
                        "timeout408": args.timeout408, "latency_ms": args.latency_ms,
                        "expired": set(filter(None, (args.expired or "").split(",")))}
@@ -87,7 +94,9 @@ class State:
             self.records = []
 
     def learn_keys(self):
-        """Reads the credential_process JSON file when it changed."""
+        """Reads the credential_process JSON file and the registry of
+        issued credentials when they changed."""
+        self.learn_registry()
         if not self.credfile:
             return
         try:
@@ -102,6 +111,30 @@ class State:
                 self.credfile_sig = sig
         except (OSError, ValueError, KeyError, TypeError):
             pass
+
+    def learn_registry(self):
+        if not self.registry:
+            return
+        try:
+            st = os.stat(self.registry)
+            sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if sig == self.registry_sig:
+                return
+            with open(self.registry) as f:
+                d = json.load(f)
+            with self.lock:
+                self.issued = d
+                for akid, v in d.items():
+                    self.keys[akid] = v["secret"]
+                self.registry_sig = sig
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def expired(self, akid):
+        """True when fake_aws issued akid and it has expired."""
+        with self.lock:
+            v = self.issued.get(akid)
+        return v is not None and v["expiration"] <= time.time()
 
     def chance(self, ratio):
         with self.lock:
@@ -124,9 +157,11 @@ class State:
                 self.logf.flush()
 
 
-def verify_signature(state, method, raw_path, headers, body):
+def verify_signature(state, method, raw_path, headers, body, service=SERVICE):
     """Returns (ok, why, access_key_id, session_token).  headers: list of
-    (name, value) as received."""
+    (name, value) as received.  state: .lock, .region, .keys {akid:
+    secret} and .learn_keys() (tests/harness/fake_aws.py reuses this for
+    STS with service="sts")."""
     hmap = {}
     for k, v in headers:
         hmap.setdefault(k.lower(), []).append(v)
@@ -134,15 +169,15 @@ def verify_signature(state, method, raw_path, headers, body):
     m = AUTH_RE.match(auth.strip())
     if not m:
         return False, "no or malformed Authorization header", None, None
-    akid, date8, region, service, signed, sig = m.groups()
+    akid, date8, region, scope_service, signed, sig = m.groups()
     token = (hmap.get("x-amz-security-token") or [None])[0]
     amz_date = (hmap.get("x-amz-date") or [""])[0]
     if not re.match(r"^\d{8}T\d{6}Z$", amz_date):
         return False, "bad or missing X-Amz-Date", akid, token
     if date8 != amz_date[:8]:
         return False, "credential scope date %s != X-Amz-Date %s" % (date8, amz_date), akid, token
-    if region != state.region or service != SERVICE:
-        return False, "credential scope %s/%s, want %s/%s" % (region, service, state.region, SERVICE), \
+    if region != state.region or scope_service != service:
+        return False, "credential scope %s/%s, want %s/%s" % (region, scope_service, state.region, service), \
             akid, token
     names = signed.split(";")
     if names != sorted(names) or "host" not in names or "x-amz-date" not in names:
@@ -165,7 +200,7 @@ def verify_signature(state, method, raw_path, headers, body):
     req = AWSRequest(method=method, url="http://%s%s" % (host, raw_path), data=body,
                      headers={n: ",".join(hmap[n]) for n in names})
     req.context["timestamp"] = amz_date
-    signer = SigV4Auth(Credentials(akid, secret, token), SERVICE, state.region)
+    signer = SigV4Auth(Credentials(akid, secret, token), service, state.region)
     want_signed = signer.signed_headers(signer.headers_to_sign(req))
     if want_signed != signed:
         return False, "botocore signs %r, the client signed %r" % (want_signed, signed), akid, token
@@ -304,7 +339,7 @@ class Handler(BaseHTTPRequestHandler):
         if skew > 300:
             return answer(403, {"message": "Signature expired: %s is now earlier than the allowed window"
                                 % amz}, "InvalidSignatureException")
-        if akid in faults["expired"] or (token and token in faults["expired"]):
+        if akid in faults["expired"] or (token and token in faults["expired"]) or st.expired(akid):
             return answer(403, {"message": "The security token included in the request is expired"},
                           "ExpiredTokenException")
         m = re.match(r"^/model/([^/]+)/invoke$", raw_path)
@@ -357,6 +392,26 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def serve(srv, port_file):
+    """Announces srv's port (on stdout, and atomically in port_file) and
+    serves until SIGTERM; shared by the fakes."""
+    port = srv.server_address[1]
+    if port_file:
+        tmp = port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, port_file)
+    sys.stdout.write("PORT %d\n" % port)
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=srv.shutdown).start())
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    srv.server_close()
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--port", type=int, default=0)
@@ -365,6 +420,7 @@ def main(argv=None):
     ap.add_argument("--model", default="amazon.titan-embed-text-v2:0")
     ap.add_argument("--keys", help="AKID:SECRET,...")
     ap.add_argument("--credentials-file", help="credential_process JSON whose keys are accepted")
+    ap.add_argument("--registry", help="JSON of credentials fake_aws.py issued: accepted until they expire")
     ap.add_argument("--log", help="append one JSON line per request")
     ap.add_argument("--throttle", type=float, default=0.0)
     ap.add_argument("--error5xx", type=float, default=0.0)
@@ -376,21 +432,7 @@ def main(argv=None):
 
     srv = Server(("127.0.0.1", args.port), Handler)
     srv.state = State(args)
-    port = srv.server_address[1]
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % port)
-        os.rename(tmp, args.port_file)
-    sys.stdout.write("PORT %d\n" % port)
-    sys.stdout.flush()
-    signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=srv.shutdown).start())
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    srv.server_close()
-    return 0
+    return serve(srv, args.port_file)
 
 
 if __name__ == "__main__":

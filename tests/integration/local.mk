@@ -37,6 +37,11 @@ INTEGRATION_TESTS += tests/integration/test_systemd.py tests/integration/test_pa
 INTEGRATION_TESTS += tests/integration/test_bedrock_provider.py
 EXTRA_DIST += tests/integration/test_bedrock_provider.py tests/harness/fake_bedrock.py
 
+# AWS credentials: docxp-credentials against tests/harness/fake_aws.py
+# (IMDSv2, container endpoint, STS), and a job while credentials expire.
+INTEGRATION_TESTS += tests/integration/test_credentials.py
+EXTRA_DIST += tests/integration/test_credentials.py tests/harness/fake_aws.py
+
 # Last of all: no secret in any log of the run (tests/harness/docxp_stack.py
 # keeps every stack's logs and the secrets it made in tests/logs/). Its log
 # depends on the logs of the other integration tests of this make check, all

@@ -23,9 +23,11 @@ SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILDDIR = os.environ.get("DOCXP_BUILDDIR") or SRCDIR
 UNITS = ["docxp-api.socket", "docxp-api.service", "docxp-worker@.service",
-         "docxp-workers.target", "docxp-migrate.service"]
-# long-running units (the ones the exposure limit is about) and the oneshot
-SCORED = ["docxp-api.service", "docxp-worker@1.service", "docxp-migrate.service"]
+         "docxp-workers.target", "docxp-migrate.service", "docxp-credentials.service",
+         "docxp-credentials.timer"]
+# long-running units (the ones the exposure limit is about) and the oneshots
+SCORED = ["docxp-api.service", "docxp-worker@1.service", "docxp-migrate.service",
+          "docxp-credentials.service"]
 MAX_EXPOSURE = 2.0
 EX_CONFIG = 78
 BAD_STDERR = re.compile(r"Unknown key|Failed to parse|Unknown section|Unknown lvalue|"
@@ -72,7 +74,7 @@ def unit_copy():
     d = tempfile.mkdtemp(prefix="docxp-units-")
     for u in UNITS:
         text = open(os.path.join(BUILDDIR, "systemd", u)).read()
-        text = re.sub(r"(Exec\w+=[-@:+!]*)\S*/(docxp(?:-api|-worker)?)(?=\s)",
+        text = re.sub(r"(Exec\w+=[-@:+!]*)\S*/(docxp(?:-api|-worker|-credentials)?)(?=\s)",
                       lambda m: m.group(1) + os.path.join(BUILDDIR, m.group(2)), text)
         with open(os.path.join(d, u), "w") as f:
             f.write(text)
@@ -156,7 +158,12 @@ def test_units_content():
                  "PrivateTmp=yes", "ProtectKernelTunables=yes", "ProtectKernelModules=yes",
                  "ProtectKernelLogs=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
                  "SystemCallFilter=@system-service", "UMask=0077"]
-    for name, text in (("api", api), ("worker", worker), ("migrate", mig)):
+    cred, timer = unit("docxp-credentials.service"), unit("docxp-credentials.timer")
+    ok("Type=oneshot" in cred and "docxp-credentials -c " in cred,
+       "docxp-credentials.service is not a oneshot running docxp-credentials")
+    for want in ("OnBootSec=", "OnUnitActiveSec=30min", "RandomizedDelaySec=", "WantedBy=timers.target"):
+        ok(want in timer, "docxp-credentials.timer lacks %s" % want)
+    for name, text in (("api", api), ("worker", worker), ("migrate", mig), ("credentials", cred)):
         missing = [h for h in hardening if h not in text]
         ok(not missing, "docxp-%s lacks %s" % (name, missing))
         ok(re.search(r"^CapabilityBoundingSet=$", text, re.M),
@@ -216,7 +223,7 @@ def test_bad_config_exits_78():
     with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
         f.write("[api]\nno_such_key = 1\n")
         f.flush()
-        for prog in ("docxp-worker", "docxp-api"):
+        for prog in ("docxp-worker", "docxp-api", "docxp-credentials"):
             p = run([os.path.join(BUILDDIR, prog), "-c", f.name])
             eq(p.returncode, EX_CONFIG, "%s with an unknown key: %s" % (prog, show(p)))
             p = run([os.path.join(BUILDDIR, prog), "-c", f.name, "--check-config"])
