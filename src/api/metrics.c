@@ -21,8 +21,10 @@
 #include <json-c/json.h>
 
 #include "api/api.h"
+#include "aws/credentials.h"
 #include "queue/metrics.h"
 #include "store/jobstore.h"
+#include "util/conf.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -63,6 +65,8 @@ static const struct {
     {"docxp_workers_live", "gauge", "Workers with a recent heartbeat."},
     {"docxp_jobs", "gauge", "Jobs by status."},
     {"docxp_sse_streams_open", "gauge", "Open event streams on this API instance."},
+    {"docxp_aws_credentials_seconds_left", "gauge",
+     "Seconds until the AWS credentials in aws.credentials_file expire (bedrock provider, expiring ones)."},
 };
 
 static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -238,6 +242,25 @@ static int field_cmp(const void *pa, const void *pb)
 	return lea < leb ? -1 : lea > leb ? 1 : strcmp(a->field, b->field);
 }
 
+/* The credentials' time left, for alerting before they expire: a gauge
+ * when the bedrock provider reads a state file whose credentials expire
+ * (none for the local provider, static keys or the environment). */
+static size_t metrics_credentials(const struct conf *cfg, struct metric_delta *m)
+{
+	struct aws_cred_status st;
+	char why[256];
+
+	if (strcmp(cfg->embedding_provider, "bedrock") != 0 ||
+	    (getenv("AWS_ACCESS_KEY_ID") && *getenv("AWS_ACCESS_KEY_ID")))
+		return 0;
+	if (aws_credentials_file_status(cfg->aws_credentials_file, time(NULL), &st, why, sizeof(why)) < 0 ||
+	    !st.expiration)
+		return 0;
+	metric_counter(m, "docxp_aws_credentials_seconds_left", "",
+		       st.expired ? 0.0 : (double)(st.expiration - time(NULL)));
+	return 1;
+}
+
 /* Counters from Redis plus the gauges of this moment, sorted by family. */
 static int metrics_collect(struct http_request *r, struct metric_delta **out, size_t *n)
 {
@@ -263,6 +286,7 @@ static int metrics_collect(struct http_request *r, struct metric_delta **out, si
 	metric_counter(&all[k++], "docxp_queue_pending", "", (double)pend);
 	metric_counter(&all[k++], "docxp_workers_live", "", (double)workers);
 	metric_counter(&all[k++], "docxp_sse_streams_open", "", (double)api_streams_open());
+	k += metrics_credentials(((struct api_ctx *)r->thread_ctx)->cfg, &all[k]);
 	db = api_db_quiet(r, NULL, 0);
 	if (db) {
 		static const char *const statuses[] = {"pending", "planning",  "running",

@@ -63,6 +63,17 @@ def test_copy_is_all_cache_hits(stack):
     eq(stack.bedrock_stats()["requests"], before, "no request reached Bedrock")
 
 
+def test_credentials_gauge(stack):
+    """/metrics tells how long the credentials have left (the alert
+    DocxpCredentialsExpiring in docs/ops/docxp-alerts.yml reads it)."""
+    st, _, text = stack.http("GET", "/metrics")
+    eq(st, 200)
+    lines = [ln for ln in text.splitlines() if ln.startswith("docxp_aws_credentials_seconds_left ")]
+    eq(len(lines), 1, "one docxp_aws_credentials_seconds_left sample")
+    left = float(lines[0].split()[1])
+    ok(0 < left <= 3600, "seconds left of credentials valid for an hour: %s" % left)
+
+
 def test_expired_credentials_stall_then_resume(stack):
     stack.bedrock_config(throttle=0, error5xx=0)
     # credentials that the fake answers with ExpiredTokenException

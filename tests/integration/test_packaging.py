@@ -26,7 +26,8 @@ SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
 BUILDDIR = os.environ.get("DOCXP_BUILDDIR") or SRCDIR
 ENABLED = os.environ.get("DOCXP_PACKAGING_TESTS", "1") != "0"
 UNITS = ["docxp-api.socket", "docxp-api.service", "docxp-worker@.service",
-         "docxp-workers.target", "docxp-migrate.service"]
+         "docxp-workers.target", "docxp-migrate.service", "docxp-credentials.service",
+         "docxp-credentials.timer"]
 UNITDIR = "/lib/systemd/system"
 MAX_EXPOSURE = 2.0
 state = {}
@@ -165,7 +166,8 @@ def test_installed_units_verify():
     p = run(["systemd-analyze", "verify"] + paths)
     eq(p.returncode, 0, "systemd-analyze verify: " + show(p))
     ok(not p.stderr.strip(), "systemd-analyze verify printed warnings", show(p))
-    for u in ("docxp-api.service", "docxp-worker@1.service", "docxp-migrate.service"):
+    for u in ("docxp-api.service", "docxp-worker@1.service", "docxp-migrate.service",
+              "docxp-credentials.service"):
         p = run(["systemd-analyze", "security", "--offline=yes", "--no-pager", u])
         m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", p.stdout + p.stderr)
         ok(m, "no exposure level for installed %s" % u, show(p))
@@ -281,7 +283,8 @@ def test_file_lists_match():
                  "/etc/docxp/docxp.conf", "/etc/nginx/snippets/docxp-locations.conf",
                  "/usr/lib/sysusers.d/docxp.conf", "/usr/lib/tmpfiles.d/docxp.conf",
                  "/usr/share/man/man1/docxp.1", "/usr/share/man/man5/docxp.conf.5",
-                 "/usr/share/man/man8/docxp-api.8", "/usr/share/man/man8/docxp-worker.8"] + \
+                 "/usr/share/man/man8/docxp-api.8", "/usr/share/man/man8/docxp-worker.8",
+                 "/usr/bin/docxp-credentials", "/usr/share/man/man8/docxp-credentials.8"] + \
             ["/usr/lib/systemd/system/" + u for u in UNITS]:
         ok(must in a, "%s not packaged" % must, sorted(a))
 
