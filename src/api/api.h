@@ -61,6 +61,11 @@ struct redisq *api_redis_quiet(struct http_request *r);
  * the request arena), or NULL after sending a 400/415 error. */
 struct json_object *api_parse_body(struct http_request *r);
 
+/* Refuses (422, naming it) the first member of obj that is not one of the
+ * nknown names in known. Returns 0, or -1 after sending the error. */
+int api_check_fields(struct http_request *r, struct json_object *obj, const char *const *known,
+		     size_t nknown);
+
 /* True when s is a canonical uuid (8-4-4-4-12 hex). */
 int api_valid_uuid(const char *s);
 

@@ -178,6 +178,23 @@ static void api_json_put(void *obj)
 	json_object_put(obj);
 }
 
+int api_check_fields(struct http_request *r, struct json_object *obj, const char *const *known, size_t nknown)
+{
+	json_object_object_foreach(obj, key, val)
+	{
+		size_t i = 0;
+
+		(void)val;
+		while (i < nknown && strcmp(key, known[i]) != 0)
+			i++;
+		if (i == nknown) {
+			http_respond_error(r, DX_E_VALIDATION, "unknown field '%.64s'", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct json_object *api_parse_body(struct http_request *r)
 {
 	struct json_tokener *tok;

@@ -130,21 +130,8 @@ int api_jobs_decode(struct http_request *r, struct job_request *req)
 
 	memset(req, 0, sizeof(*req));
 	body = api_parse_body(r);
-	if (!body)
+	if (!body || api_check_fields(r, body, known, sizeof(known) / sizeof(known[0])) != 0)
 		return -1;
-	json_object_object_foreach(body, key, val)
-	{
-		size_t i;
-		int ok = 0;
-
-		(void)val;
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			ok |= strcmp(key, known[i]) == 0;
-		if (!ok) {
-			http_respond_error(r, DX_E_VALIDATION, "unknown field '%.64s'", key);
-			return -1;
-		}
-	}
 	if (!json_object_object_get_ex(body, "repository_path", &v)) {
 		http_respond_error(r, DX_E_VALIDATION, "repository_path is required");
 		return -1;
