@@ -13,7 +13,9 @@
 
 #include "extract/extract.h"
 #include "index/chunkproc.h"
+#include "index/codewords.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/digest.h"
 #include "util/glob.h"
 #include "util/log.h"
@@ -115,7 +117,7 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 	char *full = arena_printf(a, "%s/%s", root, path);
 	char real[PATH_MAX];
 	unsigned char *data;
-	size_t len = 0, textlen;
+	size_t len = 0, textlen, cap;
 	const char *text;
 	struct stat st;
 	ssize_t n;
@@ -152,10 +154,22 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		return;
 	}
 	/* Read at most the limit plus one byte: a file that grew since
-	 * fstat is still caught, and memory stays bounded. */
-	data = arena_alloc(a, (size_t)max_file_bytes + 2);
+	 * fstat is still caught, and memory stays bounded. The buffer starts
+	 * at the size fstat saw (not at the limit: 25 buffers of the limit
+	 * per chunk made a worker's RSS grow to a chunk of limits) and grows
+	 * only if the file did. */
+	cap = (size_t)st.st_size + 1;
+	data = arena_alloc(a, cap + 1);
 	while (len <= (size_t)max_file_bytes) {
-		n = read(fd, data + len, (size_t)max_file_bytes + 1 - len);
+		if (len == cap) {
+			unsigned char *bigger;
+
+			cap = cap * 2 > (size_t)max_file_bytes + 1 ? (size_t)max_file_bytes + 1 : cap * 2;
+			bigger = arena_alloc(a, cap + 1);
+			memcpy(bigger, data, len);
+			data = bigger;
+		}
+		n = read(fd, data + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -205,5 +219,28 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		set_outcome(out, FILE_FAILED, "extract_error", "entity extraction failed");
 		return;
 	}
+	chunkproc_search_docs(a, out);
 	out->outcome = FILE_PROCESSED;
+}
+
+void chunkproc_search_docs(struct arena *a, struct file_result *out)
+{
+	struct buf b;
+	size_t j;
+
+	buf_init(&b, 0);
+	out->search_tsv = arena_zalloc(a, (out->entities.count + 1) * sizeof(char *));
+	for (j = 0; j < out->entities.count; j++) {
+		const struct entity *e = &out->entities.items[j];
+		char *javadoc;
+
+		if (codewords_javadoc(e->metadata, &javadoc) != 0)
+			continue;
+		buf_reset(&b);
+		if (codewords_entity_tsv(&b, e->name, e->qualified_name, e->signature, javadoc, e->text,
+					 e->text_len) == 1)
+			out->search_tsv[j] = arena_strdup(a, buf_str(&b));
+		free(javadoc);
+	}
+	buf_release(&b);
 }

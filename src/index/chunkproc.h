@@ -26,6 +26,14 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		    int64_t max_file_bytes, const char *known_sha, struct file_result *out);
 
 /*
+ * Fills out->search_tsv: the search document of each extracted entity
+ * (src/index/codewords.h), computed here so that the chunk's transaction
+ * only stores it. Entities it does not model get NULL (PostgreSQL computes
+ * theirs). Memory is taken from a.
+ */
+void chunkproc_search_docs(struct arena *a, struct file_result *out);
+
+/*
  * Fault injection for the test suite (docxp-worker reads the environment
  * variables DOCXP_FAULT_FAIL_GLOB and DOCXP_FAULT_CRASH_GLOB): extraction
  * of a path matching fail_glob fails, one matching crash_glob aborts the

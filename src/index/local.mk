@@ -4,6 +4,7 @@ libdocxp_a_SOURCES += \
 
 libdocxp_a_SOURCES += \
 	src/index/chunkproc.c src/index/chunkproc.h \
+	src/index/codewords.c src/index/codewords.h \
 	src/index/embedstage.c src/index/embedstage.h \
 	src/index/planner.c src/index/planner.h \
 	src/index/worker.c src/index/worker.h

@@ -267,10 +267,10 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_query(
-	    db, a,
-	    "SELECT 1 FROM jobs WHERE id = (SELECT job_id FROM chunks WHERE id = $1::bigint) FOR UPDATE", 1,
-	    params, NULL);
+	rc = db_query(db, a,
+		      "SELECT 1 FROM jobs WHERE id = (SELECT job_id FROM chunks WHERE id = $1::bigint)"
+		      " FOR NO KEY UPDATE",
+		      1, params, NULL);
 	if (rc == 0)
 		rc = db_query(
 		    db, a,
@@ -280,7 +280,7 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 		    "  c.lease_until < now() AS lease_expired"
 		    "  FROM chunks c JOIN jobs j ON j.id = c.job_id JOIN repositories r ON r.id = "
 		    "j.repository_id"
-		    "  WHERE c.id = $1::bigint FOR UPDATE OF j),"
+		    "  WHERE c.id = $1::bigint FOR NO KEY UPDATE OF j),"
 		    " busy AS (SELECT count(*) AS n FROM chunks c2, j WHERE c2.job_id = j.id"
 		    "  AND c2.status = 'running' AND c2.lease_until > now() AND c2.id <> $1::bigint),"
 		    " upd AS (UPDATE chunks c SET status = 'running', attempts = c.attempts + 1, lease_owner "
@@ -445,7 +445,7 @@ static int chunkstore_temp_tables(struct db *db)
 		"CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
 		" name text, qualified_name text, parent text, signature text, metadata jsonb,"
 		" language text, start_line int, end_line int,"
-		" content text, content_sha256 text) ON COMMIT DELETE ROWS;"
+		" content text, content_sha256 text, search_tsv tsvector) ON COMMIT DELETE ROWS;"
 		"CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
 		" kind text, target text) ON COMMIT DELETE ROWS;"
 		"CREATE TEMP TABLE IF NOT EXISTS chunk_vectors (path text, entity_ordinal int, window_no int,"
@@ -522,7 +522,9 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 			if (rc == 0)
 				rc = copy_field(&line, e->text, false);
 			if (rc == 0)
-				rc = copy_field(&line, hex, true);
+				rc = copy_field(&line, hex, false);
+			if (rc == 0)
+				rc = copy_field(&line, f->search_tsv ? f->search_tsv[j] : NULL, true);
 			if (rc == 0 && line.len > 256 * 1024)
 				rc = copy_flush(db, &line);
 		}
@@ -706,12 +708,17 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	}
 	params[0] = fmt_int(a, claim->chunk_id);
 	params[1] = worker;
-	/* The fence: only the lease holder commits, and only while the job
-	 * runs (a pause must stop the counters). Locking the job row here
-	 * also orders this commit with pause/cancel. */
+	/*
+	 * The fence: only the lease holder commits, and only while the job
+	 * runs (a pause must stop the counters). Checked here without locks,
+	 * to give up early, and again at the end with the job row and then
+	 * the chunk row locked (the order claims lock them in): holding the
+	 * job row through the whole transaction would make every chunk
+	 * commit, and every claim, of a job wait for the one in progress.
+	 */
 	rc = db_query(db, a,
 		      "SELECT c.lease_owner = $2 AND c.status = 'running', j.status FROM chunks c"
-		      " JOIN jobs j ON j.id = c.job_id WHERE c.id = $1::bigint FOR UPDATE",
+		      " JOIN jobs j ON j.id = c.job_id WHERE c.id = $1::bigint",
 		      2, params, &res);
 	if (rc)
 		goto fail;
@@ -764,10 +771,10 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	rc = db_query(
 	    db, a,
 	    "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, parent,"
-	    " signature, metadata, language, start_line, end_line, content, content_sha256)"
+	    " signature, metadata, language, start_line, end_line, content, content_sha256, search_tsv)"
 	    " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.parent,"
 	    " ce.signature, ce.metadata, ce.language, ce.start_line, ce.end_line, ce.content,"
-	    " ce.content_sha256"
+	    " ce.content_sha256, ce.search_tsv"
 	    " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
 	    1, params, NULL);
 	if (rc)
@@ -809,19 +816,38 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	if (rc)
 		goto fail;
 
+	/* The fence, locked: the job row orders this commit with pause and
+	 * cancel, the chunk row with a takeover of the lease. NO KEY UPDATE
+	 * (like the claims' lock): the foreign keys of the rows written above
+	 * already hold KEY SHARE on the job row, which FOR UPDATE would wait
+	 * for (two commits, each waiting for the other). */
+	rc = db_query(db, a, "SELECT status FROM jobs WHERE id = $1::uuid FOR NO KEY UPDATE", 1,
+		      &claim->job_id, &res);
+	if (rc)
+		goto fail;
+	if (db_nrows(res) == 0 || strcmp(db_value(res, 0, 0), "running") != 0) {
+		rc = DX_E_JOB_STOPPED;
+		goto fail;
+	}
 	params[0] = fmt_int(a, claim->chunk_id);
 	params[1] = fmt_int(a, processed);
 	params[2] = fmt_int(a, skipped);
 	params[3] = fmt_int(a, failed);
 	params[4] = fmt_int(a, entities);
+	params[5] = worker;
 	rc = db_query(
 	    db, a,
 	    "UPDATE chunks SET status = 'done', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
 	    " last_error = NULL, files_processed = $2::int, files_skipped = $3::int, files_failed = $4::int,"
-	    " entities = $5::int WHERE id = $1::bigint",
-	    5, params, NULL);
+	    " entities = $5::int WHERE id = $1::bigint AND lease_owner = $6 AND status = 'running'"
+	    " RETURNING 1",
+	    6, params, &res);
 	if (rc)
 		goto fail;
+	if (db_nrows(res) == 0) {
+		rc = DX_E_LEASE_LOST;
+		goto fail;
+	}
 	if (!stats)
 		stats = &no_stats;
 	params[0] = claim->job_id;

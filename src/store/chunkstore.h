@@ -121,6 +121,9 @@ struct file_result {
 	struct entity_list entities;
 	/* vectors[j][w]: entity j's embedding window w (NULL: no embedding stage) */
 	struct entity_vector **vectors;
+	/* search_tsv[j]: entity j's search document as a tsvector literal
+	 * (src/index/codewords.h); NULL (array or item): PostgreSQL computes it */
+	const char **search_tsv;
 };
 
 /* Commits a chunk's results in one transaction (see the file comment).

@@ -19,6 +19,9 @@ INTEGRATION_TESTS = \
 
 INTEGRATION_TESTS += tests/integration/test_search.py
 
+# Search documents computed by the workers equal PostgreSQL's (issue 12).
+INTEGRATION_TESTS += tests/integration/test_search_tsv.py
+
 # Hostile requests through nginx (issue 9), while a real job runs.
 INTEGRATION_TESTS += tests/integration/test_hostile.py tests/integration/test_job_cap.py
 

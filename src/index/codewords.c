@@ -1,0 +1,465 @@
+/*
+ * codewords.c - docxp_entity_tsv (sql/002_search.sql) in C.
+ *
+ * What the SQL does, step by step, and how it is modelled here (ASCII
+ * text only; PostgreSQL's sources are the reference for each rule):
+ *
+ * docxp_code_words(t) is the lower-cased text of t with "_" and "$"
+ * removed and every other non-alphanumeric run made one space, then a
+ * space, then t split at camelCase boundaries ("aB" -> "a B", "ABc" ->
+ * "A Bc") with every non-alphanumeric run (including "_" and "$") made
+ * one space. Only the words of that text matter, so the words are taken
+ * directly: the first list, then the second.
+ *
+ * to_tsvector('simple', ...) runs the default parser over those words:
+ * a word is one token, except that a word of the form digits "e" digits
+ * followed by a letter is scientific notation plus a second token (the
+ * rest, which starts with a letter). Tokens of 2048 bytes or more are
+ * dropped without taking a position; every other token takes the next
+ * position (from 1). The simple dictionary keeps every token as is
+ * (lower case already). Then per lexeme (to_tsany.c uniqueWORD):
+ * positions above 16383 count as 16383, a lexeme keeps at most 255
+ * positions, none after 16383, no repeats.
+ *
+ * setweight() marks every position; "||" (tsvector_op.c tsvector_concat)
+ * shifts the right side's positions by the largest position of the left
+ * side (capped at 16383) and appends them to a lexeme's positions while it
+ * has fewer than 256 and its last is not 16383.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "index/codewords.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#define TS_MAXSTRLEN   2048  /* tokens this long or longer are dropped */
+#define TS_MAXENTRYPOS 16384 /* positions are capped at MAXENTRYPOS - 1 */
+#define TS_MAXNUMPOS   256   /* positions kept per lexeme by "||" */
+#define TS_LIMITPOS(p) ((p) >= TS_MAXENTRYPOS ? TS_MAXENTRYPOS - 1 : (p))
+#define CONTENT_MAX    100000 /* left(content, 100000) */
+
+/* One token: its lower-cased text in the chars pool, and its position. */
+struct cw_token {
+	size_t off;
+	size_t len;
+	int pos;
+};
+
+/* One lexeme of a tsvector: text in the chars pool, positions (weight in
+ * the top two bits, as in PostgreSQL's WordEntryPos) in the pos pool. */
+struct cw_lexeme {
+	size_t off;
+	size_t len;
+	size_t pos_off;
+	size_t npos;
+};
+
+struct cw_vector {
+	struct cw_lexeme *items;
+	size_t n, cap;
+};
+
+struct cw {
+	char *chars;
+	size_t nchars, capchars;
+	uint16_t *pos;
+	size_t npos, cappos;
+	struct cw_token *tokens;
+	size_t ntokens, captokens;
+	int lastpos; /* position counter of the part being parsed */
+};
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return p;
+	while (c < need)
+		c *= 2;
+	*cap = c;
+	return xrealloc(p, c * size);
+}
+
+static void vector_push(struct cw_vector *v, const struct cw_lexeme *l)
+{
+	v->items = grow(v->items, &v->cap, v->n + 1, sizeof(*v->items));
+	v->items[v->n++] = *l;
+}
+
+static size_t pos_reserve(struct cw *c, size_t n)
+{
+	size_t at = c->npos;
+
+	c->pos = grow(c->pos, &c->cappos, c->npos + n, sizeof(*c->pos));
+	c->npos += n;
+	return at;
+}
+
+static int is_digit(unsigned char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+static int is_lower(unsigned char ch)
+{
+	return ch >= 'a' && ch <= 'z';
+}
+static int is_upper(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z';
+}
+static int is_alnum(unsigned char ch)
+{
+	return is_digit(ch) || is_lower(ch) || is_upper(ch);
+}
+
+static void add_token(struct cw *c, size_t off, size_t len)
+{
+	if (len >= TS_MAXSTRLEN)
+		return;
+	c->tokens = grow(c->tokens, &c->captokens, c->ntokens + 1, sizeof(*c->tokens));
+	c->tokens[c->ntokens].off = off;
+	c->tokens[c->ntokens].len = len;
+	c->tokens[c->ntokens].pos = ++c->lastpos;
+	c->ntokens++;
+}
+
+/* The parser's tokens of one word (lower-cased, in the chars pool). */
+static void add_word(struct cw *c, size_t off, size_t len)
+{
+	const char *w = c->chars + off;
+	size_t i = 0, k;
+
+	if (len == 0)
+		return;
+	if (is_digit((unsigned char)w[0])) {
+		while (i < len && is_digit((unsigned char)w[i]))
+			i++;
+		if (i + 1 < len && w[i] == 'e' && is_digit((unsigned char)w[i + 1])) {
+			k = i + 1;
+			while (k < len && is_digit((unsigned char)w[k]))
+				k++;
+			if (k < len) {
+				/* "12e5x": scientific notation "12e5", then "x". */
+				add_token(c, off, k);
+				add_token(c, off + k, len - k);
+				return;
+			}
+		}
+	}
+	add_token(c, off, len);
+}
+
+/* Starts a word in the chars pool; returns its offset. */
+static size_t word_begin(struct cw *c, size_t maxlen)
+{
+	c->chars = grow(c->chars, &c->capchars, c->nchars + maxlen + 1, 1);
+	return c->nchars;
+}
+
+static void word_char(struct cw *c, unsigned char ch)
+{
+	c->chars[c->nchars++] = (char)(is_upper(ch) ? ch - 'A' + 'a' : ch);
+}
+
+static void word_end(struct cw *c, size_t off)
+{
+	add_word(c, off, c->nchars - off);
+}
+
+/* The words of docxp_code_words(t), in order, through the parser. */
+static void code_words(struct cw *c, const char *t, size_t len)
+{
+	size_t i, off;
+	int open;
+
+	/* First list: "_" and "$" removed, then runs of letters and digits. */
+	off = word_begin(c, len);
+	open = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)t[i];
+
+		if (ch == '_' || ch == '$')
+			continue;
+		if (is_alnum(ch)) {
+			word_char(c, ch);
+			open = 1;
+		} else if (open) {
+			word_end(c, off);
+			off = word_begin(c, len);
+			open = 0;
+		}
+	}
+	if (open)
+		word_end(c, off);
+	/* Second list: runs of letters and digits, split at camelCase. */
+	off = word_begin(c, len);
+	open = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)t[i];
+
+		if (!is_alnum(ch)) {
+			if (open) {
+				word_end(c, off);
+				off = word_begin(c, len);
+				open = 0;
+			}
+			continue;
+		}
+		if (open && i > 0 &&
+		    (((is_lower((unsigned char)t[i - 1]) || is_digit((unsigned char)t[i - 1])) &&
+		      is_upper(ch)) ||
+		     (is_upper((unsigned char)t[i - 1]) && is_upper(ch) && i + 1 < len &&
+		      is_lower((unsigned char)t[i + 1])))) {
+			word_end(c, off);
+			off = word_begin(c, len);
+		}
+		word_char(c, ch);
+		open = 1;
+	}
+	if (open)
+		word_end(c, off);
+}
+
+static int token_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct cw *c = arg;
+	const struct cw_token *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int r = memcmp(c->chars + a->off, c->chars + b->off, n);
+
+	if (r)
+		return r;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* to_tsvector's lexemes of the tokens, with weight w (setweight). */
+static void make_vector(struct cw *c, int w, struct cw_vector *out)
+{
+	size_t i = 0, j;
+
+	out->n = 0;
+	if (c->ntokens > 1)
+		qsort_r(c->tokens, c->ntokens, sizeof(*c->tokens), token_cmp, c);
+	while (i < c->ntokens) {
+		struct cw_lexeme l;
+		size_t n = 1;
+
+		/* Count this lexeme's tokens first: its positions are one run. */
+		for (j = i + 1;
+		     j < c->ntokens && c->tokens[j].len == c->tokens[i].len &&
+		     memcmp(c->chars + c->tokens[j].off, c->chars + c->tokens[i].off, c->tokens[i].len) == 0;
+		     j++)
+			n++;
+		l.off = c->tokens[i].off;
+		l.len = c->tokens[i].len;
+		l.pos_off = pos_reserve(c, n);
+		l.npos = 0;
+		for (j = i; j < i + n; j++) {
+			int p = TS_LIMITPOS(c->tokens[j].pos);
+			uint16_t *pp = c->pos + l.pos_off;
+
+			if (l.npos == 0) {
+				pp[l.npos++] = (uint16_t)p;
+				continue;
+			}
+			if (l.npos < TS_MAXNUMPOS - 1 && (pp[l.npos - 1] & 0x3fff) != TS_MAXENTRYPOS - 1 &&
+			    (pp[l.npos - 1] & 0x3fff) != p)
+				pp[l.npos++] = (uint16_t)p;
+		}
+		for (j = 0; j < l.npos; j++)
+			c->pos[l.pos_off + j] = (uint16_t)((c->pos[l.pos_off + j] & 0x3fff) | (w << 14));
+		vector_push(out, &l);
+		i += n;
+	}
+	c->ntokens = 0;
+}
+
+static int lexeme_cmp(const struct cw *c, const struct cw_lexeme *a, const struct cw_lexeme *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int r = memcmp(c->chars + a->off, c->chars + b->off, n);
+
+	if (r)
+		return r;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Appends b's positions of a lexeme, shifted by maxpos, to dst (add_pos). */
+static void add_pos(struct cw *c, struct cw_lexeme *dst, const struct cw_lexeme *b, int maxpos)
+{
+	size_t i, at = pos_reserve(c, dst->npos + b->npos);
+
+	memcpy(c->pos + at, c->pos + dst->pos_off, dst->npos * sizeof(uint16_t));
+	dst->pos_off = at;
+	for (i = 0; i < b->npos && dst->npos < TS_MAXNUMPOS &&
+		    (dst->npos == 0 || (c->pos[at + dst->npos - 1] & 0x3fff) != TS_MAXENTRYPOS - 1);
+	     i++) {
+		uint16_t p = c->pos[b->pos_off + i];
+		int np = (p & 0x3fff) + maxpos;
+
+		c->pos[at + dst->npos++] = (uint16_t)((p & 0xc000) | TS_LIMITPOS(np));
+	}
+}
+
+/* out = a || b (tsvector_concat). */
+static void concat(struct cw *c, const struct cw_vector *a, const struct cw_vector *b, struct cw_vector *out)
+{
+	size_t i = 0, j = 0, k;
+	int maxpos = 0;
+
+	out->n = 0;
+	for (i = 0; i < a->n; i++)
+		for (k = 0; k < a->items[i].npos; k++)
+			if ((c->pos[a->items[i].pos_off + k] & 0x3fff) > maxpos)
+				maxpos = c->pos[a->items[i].pos_off + k] & 0x3fff;
+	i = 0;
+	while (i < a->n || j < b->n) {
+		int cmp = i == a->n ? 1 : j == b->n ? -1 : lexeme_cmp(c, &a->items[i], &b->items[j]);
+		struct cw_lexeme l;
+
+		if (cmp < 0) {
+			vector_push(out, &a->items[i++]);
+			continue;
+		}
+		l = cmp == 0 ? a->items[i] : b->items[j];
+		if (cmp > 0)
+			l.npos = 0;
+		add_pos(c, &l, &b->items[j], maxpos);
+		vector_push(out, &l);
+		if (cmp == 0)
+			i++;
+		j++;
+	}
+}
+
+static int all_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int write_vector(struct buf *out, const struct cw *c, const struct cw_vector *v)
+{
+	static const char wchar[4] = {0, 'C', 'B', 'A'};
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < v->n && rc == 0; i++) {
+		const struct cw_lexeme *l = &v->items[i];
+
+		rc = buf_add(out, i ? " '" : "'", i ? 2 : 1);
+		if (rc == 0)
+			rc = buf_add(out, c->chars + l->off, l->len);
+		if (rc == 0)
+			rc = buf_add(out, "':", 2);
+		for (k = 0; k < l->npos && rc == 0; k++) {
+			uint16_t p = c->pos[l->pos_off + k];
+			char tmp[16];
+			int n = 0, d = p & 0x3fff, digits[6], nd = 0;
+
+			if (k)
+				tmp[n++] = ',';
+			do {
+				digits[nd++] = d % 10;
+				d /= 10;
+			} while (d);
+			while (nd)
+				tmp[n++] = (char)('0' + digits[--nd]);
+			if (wchar[p >> 14])
+				tmp[n++] = wchar[p >> 14];
+			rc = buf_add(out, tmp, (size_t)n);
+		}
+	}
+	return rc;
+}
+
+int codewords_entity_tsv(struct buf *out, const char *name, const char *qualified_name, const char *signature,
+			 const char *javadoc, const char *content, size_t content_len)
+{
+	const char *q = qualified_name ? qualified_name : "", *s = signature ? signature : "";
+	const char *n = name ? name : "", *j = javadoc ? javadoc : "", *t = content ? content : "";
+	size_t nlen = strlen(n), qlen = strlen(q), slen = strlen(s), jlen = strlen(j);
+	struct cw c;
+	struct cw_vector v[2], part;
+	char *qs;
+	int rc;
+
+	if (!content)
+		content_len = 0;
+	if (content_len > CONTENT_MAX)
+		content_len = CONTENT_MAX; /* characters = bytes: ASCII only */
+	if (!all_ascii(n, nlen) || !all_ascii(q, qlen) || !all_ascii(s, slen) || !all_ascii(j, jlen) ||
+	    !all_ascii(t, content_len))
+		return 0;
+	memset(&c, 0, sizeof(c));
+	memset(v, 0, sizeof(v));
+	memset(&part, 0, sizeof(part));
+	/* coalesce(qualified_name, '') || ' ' || coalesce(signature, '') */
+	qs = xmalloc(qlen + slen + 2);
+	memcpy(qs, q, qlen);
+	qs[qlen] = ' ';
+	memcpy(qs + qlen + 1, s, slen + 1);
+
+	code_words(&c, n, nlen);
+	make_vector(&c, 3, &v[0]);
+	/* Positions restart with each to_tsvector call. */
+	c.lastpos = 0;
+	code_words(&c, qs, qlen + 1 + slen);
+	make_vector(&c, 2, &part);
+	concat(&c, &v[0], &part, &v[1]);
+	c.lastpos = 0;
+	code_words(&c, j, jlen);
+	make_vector(&c, 1, &part);
+	concat(&c, &v[1], &part, &v[0]);
+	c.lastpos = 0;
+	code_words(&c, t, content_len);
+	make_vector(&c, 0, &part);
+	concat(&c, &v[0], &part, &v[1]);
+	rc = write_vector(out, &c, &v[1]);
+
+	free(qs);
+	free(c.chars);
+	free(c.pos);
+	free(c.tokens);
+	free(v[0].items);
+	free(v[1].items);
+	free(part.items);
+	return rc ? rc : 1;
+}
+
+int codewords_javadoc(const char *metadata, char **javadoc)
+{
+	struct json_object *o, *v;
+	int rc = 0;
+
+	*javadoc = NULL;
+	/* Most entities have none: spare them the JSON parser. */
+	if (!metadata || !strstr(metadata, "\"javadoc\""))
+		return 0;
+	o = json_tokener_parse(metadata);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return 1;
+	}
+	if (json_object_object_get_ex(o, "javadoc", &v) && v) {
+		if (json_object_is_type(v, json_type_string))
+			*javadoc = xstrdup(json_object_get_string(v));
+		else
+			rc = 1;
+	}
+	json_object_put(o);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * codewords.h - the keyword document of an entity, computed in the worker.
+ *
+ * sql/002_search.sql defines the search document of an entity in SQL:
+ * docxp_entity_tsv(name, qualified_name, signature, javadoc, content), a
+ * weighted tsvector of the "code words" of each part (identifiers whole and
+ * split at camelCase, snake_case, dots and slashes). Evaluated by
+ * PostgreSQL for every entity it was most of the cost of indexing (regular
+ * expressions over every body, inside the chunk's transaction). This
+ * module computes the very same tsvector - same lexemes, positions and
+ * weights - before the transaction opens, and the chunk ships it as a
+ * tsvector literal. The SQL function stays the reference and the fallback:
+ * for text this module does not model (anything but ASCII, where
+ * PostgreSQL's locale decides what a letter is) it answers "not computed"
+ * and PostgreSQL computes the value (sql/003_index_throughput.sql).
+ */
+#ifndef DOCXP_CODEWORDS_H
+#define DOCXP_CODEWORDS_H
+
+#include <stddef.h>
+
+struct buf;
+
+/*
+ * Appends to out the text form of docxp_entity_tsv(name, qualified_name,
+ * signature, javadoc, left(content, 100000)) (NULL arguments count as
+ * empty), e.g. "'find':1A,3B 'findbyemail':2A". Returns 1 when written, 0
+ * when the inputs hold non-ASCII text (nothing appended: leave it to
+ * PostgreSQL), or a negative status (out of its cap).
+ */
+int codewords_entity_tsv(struct buf *out, const char *name, const char *qualified_name, const char *signature,
+			 const char *javadoc, const char *content, size_t content_len);
+
+/*
+ * The Javadoc text the SQL reads as metadata ->> 'javadoc' from an
+ * entity's metadata JSON object text (NULL: none). Returns 0 with *javadoc
+ * malloc'd (NULL when absent or JSON null; free it), or 1 when the value is
+ * not a string or metadata is not a JSON object (leave it to PostgreSQL).
+ */
+int codewords_javadoc(const char *metadata, char **javadoc);
+
+#endif
