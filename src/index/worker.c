@@ -502,10 +502,9 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	worker_chunk_metrics(w, files, claim.npaths, &estats, now_seconds() - t0);
 	if (job_done) {
 		log_info("job finished | job=%s", claim.job_id);
-		/* A job changes many rows at once: fresh planner statistics keep
-		 * the search queries on their indexes. */
-		if (db_exec(&w->db, "ANALYZE entities, files, entity_links, entity_embeddings") != 0)
-			log_warn("could not analyze after the job: %s | job=%s", w->db.errmsg, claim.job_id);
+		if (chunkstore_settle_after_job(&w->db) != 0)
+			log_warn("could not settle the indexes after the job: %s | job=%s", w->db.errmsg,
+				 claim.job_id);
 	}
 	goto out;
 release:

@@ -990,3 +990,14 @@ int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, s
 	*nitems = n;
 	return 0;
 }
+
+int chunkstore_settle_after_job(struct db *db)
+{
+	int rc = db_exec(db, "ANALYZE entities, files, entity_links, entity_embeddings");
+
+	if (rc == 0)
+		rc = db_exec(db, "SELECT gin_clean_pending_list(x.indexrelid) FROM pg_index x"
+				 " JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam"
+				 " WHERE x.indrelid = 'entities'::regclass AND am.amname = 'gin'");
+	return rc;
+}

@@ -175,4 +175,11 @@ struct reconcile_item {
 int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, struct reconcile_item **items,
 			 size_t *nitems);
 
+/*
+ * After a job: fresh planner statistics (a job changes many rows at once)
+ * and the GIN pending lists of the entities' search indexes merged, so
+ * that searches do not scan them. Returns 0 or DX_E_DB.
+ */
+int chunkstore_settle_after_job(struct db *db);
+
 #endif

@@ -65,6 +65,27 @@ def test_database_agrees(stack):
     ok(int(java) >= 39, "java files recognised", java)
 
 
+def test_search_indexes_settled(stack):
+    """When a job ends its worker merges the GIN pending lists of the search
+    indexes (their 4 MB lists speed indexing up; searches would scan them)."""
+    stack.psql("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+    gin = stack.psql("SELECT c.relname, coalesce(array_to_string(c.reloptions, ','), '') FROM pg_index x"
+                     " JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                     " WHERE x.indrelid = 'entities'::regclass AND am.amname = 'gin'")
+    ok(len(gin) >= 3, "the entities' GIN indexes", gin)
+    for name, opts in gin:
+        ok("gin_pending_list_limit=4096" in opts, "%s: pending list limit" % name, opts)
+    deadline = time.monotonic() + 20
+    while True:
+        pending = stack.psql("SELECT c.relname, (pgstatginindex(c.oid)).pending_pages FROM pg_index x"
+                             " JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam"
+                             " WHERE x.indrelid = 'entities'::regclass AND am.amname = 'gin'")
+        if all(p == "0" for _, p in pending) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    ok(all(p == "0" for _, p in pending), "pending pages left after the job", pending)
+
+
 def test_listed_as_completed(stack):
     st, _, b = stack.http("GET", "/api/v1/indexing/jobs?status_filter=completed&limit=20&offset=0")
     eq(st, 200)
