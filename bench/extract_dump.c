@@ -23,6 +23,7 @@
 #include "index/chunkproc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 struct input {
 	char *path;
@@ -160,8 +161,7 @@ int main(int argc, char **argv)
 
 		buf_init(&b, 0);
 		in[j].data = NULL;
-		if (read_file(in[j].path, &b) == 0 &&
-		    chunkproc_valid_utf8((const unsigned char *)buf_str(&b), b.len)) {
+		if (read_file(in[j].path, &b) == 0 && utf8_valid(buf_str(&b), b.len)) {
 			in[j].len = b.len;
 			in[j].data = buf_detach(&b);
 			bytes += in[j].len;

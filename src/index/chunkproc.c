@@ -19,6 +19,7 @@
 #include "util/digest.h"
 #include "util/glob.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 static const char *fault_fail_glob;
 static const char *fault_crash_glob;
@@ -27,47 +28,6 @@ void chunkproc_set_faults(const char *fail_glob, const char *crash_glob)
 {
 	fault_fail_glob = fail_glob && *fail_glob ? fail_glob : NULL;
 	fault_crash_glob = crash_glob && *crash_glob ? crash_glob : NULL;
-}
-
-int chunkproc_valid_utf8(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n, k;
-		uint32_t cp;
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 /*
@@ -208,7 +168,7 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		set_outcome(out, FILE_FAILED, "extract_error", "injected failure (DOCXP_FAULT_FAIL_GLOB)");
 		return;
 	}
-	if (chunkproc_valid_utf8(data, len)) {
+	if (utf8_valid((const char *)data, len)) {
 		text = (const char *)data;
 		textlen = len;
 	} else {

@@ -41,7 +41,4 @@ void chunkproc_search_docs(struct arena *a, struct file_result *out);
  */
 void chunkproc_set_faults(const char *fail_glob, const char *crash_glob);
 
-/* True when buf holds valid UTF-8 without NUL bytes. */
-int chunkproc_valid_utf8(const unsigned char *buf, size_t len);
-
 #endif

@@ -17,6 +17,7 @@
 #include "extract/extract.h"
 #include "index/chunkproc.h"
 #include "util/arena.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy;
 
 	/* The worker only hands valid UTF-8 without NUL to extractors. */
-	if (!chunkproc_valid_utf8(data, size))
+	if (!utf8_valid((const char *)data, size))
 		return 0;
 	a = arena_new();
 	copy = arena_alloc(a, size + 1);

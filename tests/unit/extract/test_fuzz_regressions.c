@@ -19,6 +19,7 @@
 #include "index/chunkproc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 static void test_replay(void **state)
 {
@@ -51,7 +52,7 @@ static void test_replay(void **state)
 		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			assert_int_equal(buf_add(&b, chunk, got), 0);
 		fclose(f);
-		if (chunkproc_valid_utf8((const unsigned char *)buf_str(&b), b.len)) {
+		if (utf8_valid(buf_str(&b), b.len)) {
 			a = arena_new();
 			/* The name carries the language: "crash-1.java". */
 			assert_int_equal(extract_file(a, &opt, de->d_name, buf_str(&b), b.len, &out), 0);

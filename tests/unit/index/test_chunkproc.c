@@ -54,20 +54,6 @@ static int teardown(void **state)
 
 static const struct extract_options xopt = {60, 10};
 
-static void test_utf8(void **state)
-{
-	(void)state;
-	assert_true(chunkproc_valid_utf8((const unsigned char *)"plain", 5));
-	assert_true(chunkproc_valid_utf8(
-	    (const unsigned char *)"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80", 15));
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xc3", 1));		  /* truncated */
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xc0\xaf", 2));	  /* overlong */
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xed\xa0\x80", 3));	  /* surrogate */
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"a\0b", 3));
-	assert_false(chunkproc_valid_utf8((const unsigned char *)"\xff", 1));
-}
-
 static void test_text_file(void **state)
 {
 	struct arena *a = arena_new();
@@ -160,7 +146,7 @@ static void test_latin1(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8),
+
 	    cmocka_unit_test(test_text_file),
 	    cmocka_unit_test(test_skips),
 	    cmocka_unit_test(test_latin1),
