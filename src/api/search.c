@@ -2,12 +2,15 @@
  * search.c - /api/v1/search, /api/v1/search/hybrid, /api/v1/search/health
  * and /api/v1/entities/{id}.
  *
- * A search runs up to two legs: keyword (PostgreSQL full text and name
- * trigrams, src/store/searchstore.c) and semantic (the query embedded
- * with the configured provider through the embedding cache, then an exact
- * scan of the repository's vectors held in memory, src/search/vecindex.c),
- * and fuses them by reciprocal rank. A leg that fails is reported in the
- * answer ("legs"), never silently dropped.
+ * A search runs up to two legs: keyword (full text and name trigrams,
+ * ranked by an index held in memory, src/search/kwindex.c, built from
+ * what PostgreSQL stores, or by PostgreSQL itself,
+ * src/store/searchstore.c, as [search] keyword_index says) and semantic
+ * (the query embedded with the configured provider through the embedding
+ * cache, then an exact scan of the repository's vectors held in memory,
+ * src/search/vecindex.c), and fuses them by reciprocal rank. A leg that
+ * fails is reported in the answer ("legs"), never silently dropped. Hit
+ * documents come from src/search/doccache.c, else PostgreSQL.
  */
 #include "config.h"
 
@@ -25,7 +28,9 @@
 #include "api/api.h"
 #include "embed/embed.h"
 #include "queue/embcache.h"
+#include "search/doccache.h"
 #include "search/fusion.h"
+#include "search/kwindex.h"
 #include "search/query.h"
 #include "search/searchstats.h"
 #include "search/vecindex.h"
@@ -36,6 +41,7 @@
 #include "util/glob.h"
 #include "util/log.h"
 #include "util/status.h"
+#include "util/utf8.h"
 
 #define SEARCH_MAX_LIMIT     100
 #define SEARCH_MAX_OFFSET    1000
@@ -68,7 +74,12 @@ struct search_request {
 /* ---- shared state: the vector index and a pool of embedding providers */
 
 static const struct conf *search_cfg;
+/* the vector sets and the keyword sets, in one memory budget */
 static struct vecindex *search_vx;
+static bool search_kw_memory;
+/* hit documents, in the same budget */
+static struct doccache *search_docs;
+#define SEARCH_DOCCACHE_MAX ((size_t)64 << 20)
 static pthread_mutex_t search_prov_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct embed_provider *search_prov[SEARCH_PROVIDERS_MAX];
 static int search_nprov;
@@ -76,7 +87,14 @@ static int search_nprov;
 void api_search_init(const struct conf *cfg)
 {
 	search_cfg = cfg;
-	search_vx = vecindex_new((size_t)cfg->search_memory_budget_mb << 20, SEARCH_MIN_RELOAD_MS);
+	search_kw_memory = !cfg->search_keyword_index || strcmp(cfg->search_keyword_index, "postgresql") != 0;
+	{
+		size_t budget = (size_t)cfg->search_memory_budget_mb << 20, docs = budget / 8;
+
+		docs = docs < SEARCH_DOCCACHE_MAX ? docs : SEARCH_DOCCACHE_MAX;
+		search_docs = doccache_new(docs);
+		search_vx = vecindex_new(budget - docs, SEARCH_MIN_RELOAD_MS);
+	}
 }
 
 void api_search_fini(void)
@@ -85,6 +103,9 @@ void api_search_fini(void)
 
 	vecindex_free(search_vx);
 	search_vx = NULL;
+	doccache_free(search_docs);
+	search_docs = NULL;
+	kwindex_cleanup();
 	for (i = 0; i < search_nprov; i++)
 		embed_provider_free(search_prov[i]);
 	search_nprov = 0;
@@ -147,7 +168,7 @@ static int search_check_filters(struct http_request *r, struct search_request *q
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		if (!vals[i])
 			continue;
-		if (strlen(vals[i]) > SEARCH_MAX_FILTER || !search_utf8_valid(vals[i], strlen(vals[i]))) {
+		if (strlen(vals[i]) > SEARCH_MAX_FILTER || !utf8_valid(vals[i], strlen(vals[i]))) {
 			http_respond_error(r, DX_E_VALIDATION, "%s must be UTF-8 text of at most %d bytes",
 					   names[i], SEARCH_MAX_FILTER);
 			return -1;
@@ -233,21 +254,8 @@ static int search_decode_post(struct http_request *r, struct search_request *q)
 	const char *mode = NULL;
 
 	body = api_parse_body(r);
-	if (!body)
+	if (!body || api_check_fields(r, body, known, sizeof(known) / sizeof(known[0])) != 0)
 		return -1;
-	json_object_object_foreach(body, key, val)
-	{
-		size_t i;
-		int ok = 0;
-
-		(void)val;
-		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			ok |= strcmp(key, known[i]) == 0;
-		if (!ok) {
-			http_respond_error(r, DX_E_VALIDATION, "unknown field '%.64s'", key);
-			return -1;
-		}
-	}
 	if (!json_object_object_get_ex(body, "query", &v) || json_object_is_type(v, json_type_null)) {
 		http_respond_error(r, DX_E_VALIDATION, "query is required");
 		return -1;
@@ -509,6 +517,162 @@ out:
 	return rc;
 }
 
+/* ---- the keyword leg in memory ---------------------------------------- */
+
+#define SEARCH_KW_KEY "keyword"
+
+struct search_kw_loader {
+	struct db *db;
+	int64_t repo;
+	size_t max_bytes;
+	size_t rows;
+	struct kwset *set;
+	char *errmsg;
+	size_t errlen;
+};
+
+static int search_kw_row(void *arg, int64_t id, const char *name, const char *kind, const char *language,
+			 const char *path, const char *tsv)
+{
+	struct search_kw_loader *ld = arg;
+
+	/* a tsvector that does not parse leaves the entity without words */
+	(void)kwset_add(ld->set, id, name, kind, language, path, tsv);
+	if (++ld->rows % 4096 == 0 && kwset_bytes(ld->set) > ld->max_bytes) {
+		snprintf(ld->errmsg, ld->errlen,
+			 "the repository's keyword index needs more than search.memory_budget_mb (%zu MiB)",
+			 ld->max_bytes >> 20);
+		return DX_E_TOOLARGE;
+	}
+	return 0;
+}
+
+static int search_kw_load(void *arg, size_t max_bytes, void **out, char *errmsg, size_t errlen)
+{
+	struct search_kw_loader *ld = arg;
+	struct searchstore_kw_sink sink = {search_kw_row, ld};
+	double t0 = search_now_ms();
+	int rc;
+
+	ld->max_bytes = max_bytes;
+	ld->errmsg = errmsg;
+	ld->errlen = errlen;
+	ld->rows = 0;
+	ld->set = kwset_new();
+	rc = searchstore_load_keywords(ld->db, ld->repo, &sink);
+	if (rc) {
+		if (rc == DX_E_DB)
+			snprintf(errmsg, errlen, "could not load the keyword index: %s", ld->db->errmsg);
+		kwset_free(ld->set);
+		return rc;
+	}
+	kwset_finish(ld->set);
+	log_info("search keyword index loaded | repository=%lld entities=%zu mib=%zu ms=%.0f",
+		 (long long)ld->repo, kwset_count(ld->set), kwset_bytes(ld->set) >> 20, search_now_ms() - t0);
+	*out = ld->set;
+	return 0;
+}
+
+struct search_kw_args {
+	const struct search_query *sq;
+	const struct vec_filter *f;
+	unsigned branches;
+	size_t k;
+	struct kw_hit *out;
+	size_t n;
+};
+
+static int search_kw_use(void *arg, const void *set, char *errmsg, size_t errlen)
+{
+	struct search_kw_args *a = arg;
+
+	(void)errmsg;
+	(void)errlen;
+	a->n = kwset_search(set, a->sq, a->f, a->branches, a->k, a->out);
+	return 0;
+}
+
+static int search_kw_hit_cmp(const void *pa, const void *pb)
+{
+	const struct searchstore_hit *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/*
+ * Repositories whose keyword index did not fit the budget, at the
+ * signature they had: PostgreSQL ranks their searches until the index
+ * changes (a load that fails costs about as much as one that succeeds).
+ */
+#define SEARCH_KW_TOOLARGE_SLOTS 16
+static struct {
+	int64_t repo;
+	char signature[128];
+} search_kw_toolarge[SEARCH_KW_TOOLARGE_SLOTS];
+static unsigned search_kw_toolarge_next;
+static pthread_mutex_t search_kw_toolarge_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Whether repo is known not to fit at its signature; mark: now it is. */
+static bool search_kw_too_large(const struct searchstore_repo *repo, bool mark)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&search_kw_toolarge_mu);
+	for (i = 0; i < SEARCH_KW_TOOLARGE_SLOTS && !found; i++)
+		found = search_kw_toolarge[i].repo == repo->id &&
+			strncmp(search_kw_toolarge[i].signature, repo->signature,
+				sizeof(search_kw_toolarge[i].signature)) == 0;
+	if (mark && !found) {
+		i = search_kw_toolarge_next++ % SEARCH_KW_TOOLARGE_SLOTS;
+		search_kw_toolarge[i].repo = repo->id;
+		snprintf(search_kw_toolarge[i].signature, sizeof(search_kw_toolarge[i].signature), "%s",
+			 repo->signature);
+	}
+	pthread_mutex_unlock(&search_kw_toolarge_mu);
+	return found;
+}
+
+/* The keyword leg over the repositories' in-memory indexes, best want
+ * first; branches as kwindex.h. */
+static int search_keyword_memory(struct http_request *r, struct db *db, const struct search_query *sq,
+				 const struct search_request *q, const struct searchstore_repo *repos,
+				 size_t nrepos, size_t want, unsigned branches, struct searchstore_hit **hits,
+				 size_t *n, char *errmsg, size_t errlen)
+{
+	struct vec_filter f = {q->language, q->kind, q->path_prefix, q->path_glob};
+	struct searchstore_hit *all = arena_alloc(r->arena, (nrepos * want + 1) * sizeof(*all));
+	struct kw_hit *part = arena_alloc(r->arena, (want + 1) * sizeof(*part));
+	size_t nall = 0, i, j;
+	int rc;
+
+	for (i = 0; i < nrepos; i++) {
+		struct search_kw_loader ld = {db, repos[i].id, 0, 0, NULL, NULL, 0};
+		struct search_kw_args a = {sq, &f, branches, want, part, 0};
+
+		if (search_kw_too_large(&repos[i], false)) {
+			errmsg[0] = '\0'; /* said when it was found */
+			return DX_E_TOOLARGE;
+		}
+		rc =
+		    vecindex_use(search_vx, repos[i].id, SEARCH_KW_KEY, repos[i].signature, repos[i].indexing,
+				 &kwset_ops, search_kw_load, &ld, search_kw_use, &a, errmsg, errlen);
+		if (rc == DX_E_TOOLARGE)
+			(void)search_kw_too_large(&repos[i], true);
+		if (rc)
+			return rc;
+		for (j = 0; j < a.n; j++)
+			all[nall++] =
+			    (struct searchstore_hit){part[j].id, part[j].score, part[j].exact, part[j].all};
+	}
+	qsort(all, nall, sizeof(*all), search_kw_hit_cmp);
+	*hits = all;
+	*n = nall < want ? nall : want;
+	return 0;
+}
+
 /* ---- snippets ----------------------------------------------------------- */
 
 /* The query's terms as the snippet scan needs them: lengths known, and
@@ -636,6 +800,53 @@ static const char *search_snippet(struct arena *a, const struct search_terms *sq
 	return out;
 }
 
+/* ---- hit documents ------------------------------------------------------ */
+
+/* The documents of ids (n), from the cache or else PostgreSQL (which
+ * fills the cache); like searchstore_docs. */
+static int search_read_docs(struct http_request *r, struct db *db, const struct searchstore_repo *repos,
+			    size_t nrepos, const int64_t *ids, size_t n, struct searchstore_doc **docs,
+			    size_t *ndocs)
+{
+	struct doccache_repo *dr = arena_alloc(r->arena, (nrepos + 1) * sizeof(*dr));
+	struct searchstore_doc *out = arena_alloc(r->arena, (n + 1) * sizeof(*out)), *got = NULL;
+	int64_t *miss = arena_alloc(r->arena, (n + 1) * sizeof(*miss));
+	size_t i, j, nmiss = 0, ngot = 0, nout = 0;
+	int rc;
+
+	for (i = 0; i < nrepos; i++)
+		dr[i] = (struct doccache_repo){repos[i].id, repos[i].signature};
+	for (i = 0; i < n; i++) {
+		out[i].id = ids[i];
+		out[i].json = NULL;
+		if (doccache_get(search_docs, r->arena, ids[i], dr, nrepos, &out[i].json, &out[i].content))
+			miss[nmiss++] = ids[i];
+	}
+	if (nmiss) {
+		rc = searchstore_docs(db, r->arena, miss, nmiss, &got, &ngot);
+		if (rc)
+			return rc;
+		for (j = 0; j < ngot; j++) {
+			for (i = 0; i < nrepos; i++)
+				if (repos[i].id == got[j].repository_id)
+					doccache_put(search_docs, got[j].id, repos[i].id, repos[i].signature,
+						     got[j].json, got[j].content);
+			for (i = 0; i < n; i++)
+				if (out[i].id == got[j].id && !out[i].json) {
+					out[i].json = got[j].json;
+					out[i].content = got[j].content;
+				}
+		}
+	}
+	/* in order; an id gone since (re-indexed) is left out */
+	for (i = 0; i < n; i++)
+		if (out[i].json)
+			out[nout++] = out[i];
+	*docs = out;
+	*ndocs = nout;
+	return 0;
+}
+
 /* ---- the search itself ----------------------------------------------- */
 
 /* One leg's part of the answer; weight < 0: the leg was not fused. */
@@ -754,11 +965,31 @@ static void search_run(struct http_request *r, struct search_request *q)
 			 * trigrams) only when that is thin: a query that matches
 			 * many entities by their words is no typo, and the name
 			 * indexes are what costs for common trigrams. */
-			krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)depth,
-						  SEARCHSTORE_KW_TEXT | SEARCHSTORE_KW_EXACT, &khits, &nk);
-			if (krc == 0 && (sq.name ? nk < want && (nk == 0 || !khits[0].exact) : nk < 5))
-				krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)depth, ~0u, &khits,
+			krc = -1;
+			if (search_kw_memory) {
+				char why2[256] = "";
+
+				krc = search_keyword_memory(r, db, &sq, q, repos, nrepos, depth,
+							    KW_BRANCH_TEXT | KW_BRANCH_EXACT, &khits, &nk,
+							    why2, sizeof(why2));
+				if (krc == 0 &&
+				    (sq.name ? nk < want && (nk == 0 || !khits[0].exact) : nk < 5))
+					krc = search_keyword_memory(r, db, &sq, q, repos, nrepos, depth, ~0u,
+								    &khits, &nk, why2, sizeof(why2));
+				/* PostgreSQL answers when the index cannot be held */
+				if (krc && why2[0])
+					log_warn("keyword index unavailable, asking PostgreSQL: %s | req=%s",
+						 why2, r->request_id);
+			}
+			if (krc) {
+				krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)depth,
+							  SEARCHSTORE_KW_TEXT | SEARCHSTORE_KW_EXACT, &khits,
 							  &nk);
+				if (krc == 0 &&
+				    (sq.name ? nk < want && (nk == 0 || !khits[0].exact) : nk < 5))
+					krc = searchstore_keyword(db, r->arena, &kw, &f, cap, (int)depth, ~0u,
+								  &khits, &nk);
+			}
 			if (krc) {
 				log_err("keyword search failed: %s | req=%s", db->errmsg, r->request_id);
 				snprintf(kerr, sizeof(kerr), "the keyword query failed in the database");
@@ -819,7 +1050,7 @@ static void search_run(struct http_request *r, struct search_request *q)
 	page_ids = arena_alloc(r->arena, (npage + 1) * sizeof(int64_t));
 	for (i = 0; i < npage; i++)
 		page_ids[i] = items[q->offset + i].id;
-	rc = searchstore_docs(db, r->arena, page_ids, npage, &docs, &ndocs);
+	rc = search_read_docs(r, db, repos, nrepos, page_ids, npage, &docs, &ndocs);
 	if (rc) {
 		log_err("could not read hits: %s | req=%s", db->errmsg, r->request_id);
 		http_respond_error(r, rc, "could not read the results");
@@ -958,6 +1189,7 @@ void api_search_health(struct http_request *r)
 	struct vecindex_stats vs;
 	struct json_object *reply = json_object_new_object(), *lat = json_object_new_object();
 	struct json_object *tgt = json_object_new_object(), *vx = json_object_new_object();
+	struct json_object *kx = json_object_new_object();
 	bool p50_ok, p95_ok;
 
 	searchstats_summary(&s);
@@ -980,10 +1212,28 @@ void api_search_health(struct http_request *r)
 	json_object_object_add(vx, "bytes", json_object_new_int64((int64_t)vs.bytes));
 	json_object_object_add(vx, "budget_bytes", json_object_new_int64((int64_t)vs.budget));
 	json_object_object_add(vx, "loads", json_object_new_int64((int64_t)vs.loads));
+	json_object_object_add(kx, "mode",
+			       json_object_new_string(search_kw_memory ? "memory" : "postgresql"));
+	json_object_object_add(kx, "repositories", json_object_new_int64((int64_t)vs.other_sets));
+	json_object_object_add(kx, "entities", json_object_new_int64((int64_t)vs.other_items));
+	json_object_object_add(kx, "bytes", json_object_new_int64((int64_t)vs.other_bytes));
 	json_object_object_add(reply, "status", json_object_new_string(p50_ok && p95_ok ? "ok" : "degraded"));
 	json_object_object_add(reply, "latency", lat);
 	json_object_object_add(reply, "targets", tgt);
 	json_object_object_add(reply, "vector_index", vx);
+	json_object_object_add(reply, "keyword_index", kx);
+	{
+		struct doccache_stats ds;
+		struct json_object *dc = json_object_new_object();
+
+		doccache_get_stats(search_docs, &ds);
+		json_object_object_add(dc, "entries", json_object_new_int64((int64_t)ds.entries));
+		json_object_object_add(dc, "bytes", json_object_new_int64((int64_t)ds.bytes));
+		json_object_object_add(dc, "budget_bytes", json_object_new_int64((int64_t)ds.budget));
+		json_object_object_add(dc, "hits", json_object_new_int64((int64_t)ds.hits));
+		json_object_object_add(dc, "misses", json_object_new_int64((int64_t)ds.misses));
+		json_object_object_add(reply, "document_cache", dc);
+	}
 	http_respond_json(r, 200, reply);
 	json_object_put(reply);
 }

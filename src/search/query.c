@@ -12,48 +12,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/status.h"
-
-int search_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-	while (p < end) {
-		unsigned char c = *p;
-		size_t n, i;
-		unsigned long cp;
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if ((size_t)(end - p) <= n)
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
-}
+#include "util/utf8.h"
 
 /* English words that say nothing about code: left out of prose queries
  * ("sum of the net line totals"), never out of a one-word query. */
@@ -176,7 +135,7 @@ int search_query_parse(struct arena *a, const char *raw, size_t len, struct sear
 	int rc = 0, skip_stop = 0;
 
 	memset(q, 0, sizeof(*q));
-	if (!search_utf8_valid(raw, len)) {
+	if (!utf8_valid(raw, len)) {
 		snprintf(errmsg, errlen, "the query is not valid UTF-8 text");
 		return DX_E_BADREQUEST;
 	}
@@ -215,6 +174,7 @@ int search_query_parse(struct arena *a, const char *raw, size_t len, struct sear
 	}
 	q->text = arena_strndup(a, text.ptr, text.len);
 	q->terms = arena_alloc(a, SEARCH_QUERY_MAX_WORDS * 4 * sizeof(*q->terms));
+	q->words = arena_zalloc(a, SEARCH_QUERY_MAX_WORDS * sizeof(*q->words));
 
 	p = q->text;
 	end = p + text.len;
@@ -282,8 +242,16 @@ int search_query_parse(struct arena *a, const char *raw, size_t len, struct sear
 		query_term(a, q, whole, wn);
 		for (k = 0; k < np; k++)
 			query_term(a, q, parts[k], strlen(parts[k]));
+		q->words[nwords].whole = arena_strndup(a, whole, wn);
+		if (np > 1) {
+			q->words[nwords].parts = arena_alloc(a, np * sizeof(char *));
+			for (k = 0; k < np; k++)
+				q->words[nwords].parts[k] = arena_strdup(a, parts[k]);
+			q->words[nwords].nparts = np;
+		}
 		nwords++;
 	}
+	q->nwords = nwords;
 	if (nwords > 0) {
 		for (i = 0; i < q->nterms; i++) {
 			buf_addstr(&any, i ? " | " : "");

@@ -20,6 +20,13 @@ struct arena;
 #define SEARCH_QUERY_MAX_WORDS 32
 #define SEARCH_QUERY_MAX_WORD  64
 
+/* One word of the query: whole, or all of its parts (when it has 2+). */
+struct search_word {
+	const char *whole;
+	const char **parts;
+	size_t nparts;
+};
+
 struct search_query {
 	const char *text; /* cleaned query (what is embedded); never NULL */
 	const char
@@ -32,6 +39,8 @@ struct search_query {
 	const char *name_like; /* "%name%" with LIKE metacharacters escaped, or NULL */
 	const char **terms;    /* lower-cased words and parts (deduplicated), for marking snippets */
 	size_t nterms;
+	struct search_word *words; /* what tsq_all says, structured (src/search/kwindex.c) */
+	size_t nwords;
 };
 
 /*
@@ -43,10 +52,6 @@ struct search_query {
  */
 int search_query_parse(struct arena *a, const char *raw, size_t len, struct search_query *q, char *errmsg,
 		       size_t errlen);
-
-/* True when s (len bytes) is valid UTF-8 without overlong forms, surrogates
- * or NUL bytes. */
-int search_utf8_valid(const char *s, size_t len);
 
 /*
  * Translates a path glob (util/glob.h syntax, already validated with

@@ -233,6 +233,38 @@ VEC_CLONES static void vec_axpy8(int32_t *restrict acc, const int8_t *const *col
 }
 #undef VEC_PAIR
 
+bool vec_filter_resolve(const struct vec_filter *f, char *const *kinds, size_t nkinds, char *const *langs,
+			size_t nlangs, char *const *paths, size_t npaths, long *want_kind, long *want_lang,
+			unsigned char **file_ok)
+{
+	size_t i;
+
+	*want_kind = *want_lang = -1;
+	*file_ok = NULL;
+	if (f->kind) {
+		for (i = 0; i < nkinds; i++)
+			if (strcmp(kinds[i], f->kind) == 0)
+				*want_kind = (long)i;
+		if (*want_kind < 0)
+			return false;
+	}
+	if (f->language) {
+		for (i = 0; i < nlangs; i++)
+			if (strcmp(langs[i], f->language) == 0)
+				*want_lang = (long)i;
+		if (*want_lang < 0)
+			return false;
+	}
+	if (f->path_prefix || f->path_glob) {
+		*file_ok = xmalloc(npaths + 1);
+		for (i = 0; i < npaths; i++)
+			(*file_ok)[i] = (!f->path_prefix ||
+					 strncmp(paths[i], f->path_prefix, strlen(f->path_prefix)) == 0) &&
+					(!f->path_glob || glob_match(f->path_glob, paths[i]));
+	}
+	return true;
+}
+
 /* sc[i] = acc[i] * inv_norm[i] over one block. */
 VEC_CLONES static void vec_scores(float *restrict sc, const int32_t *restrict acc,
 				  const float *restrict inv_norm)
@@ -285,30 +317,9 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 	if (nnz == 0)
 		goto out;
 	qnorm = 1.0 / sqrt(qnorm);
-	if (filtered) {
-		if (f->kind) {
-			for (i = 0; i < s->kinds.n; i++)
-				if (strcmp(s->kinds.items[i], f->kind) == 0)
-					want_kind = (long)i;
-			if (want_kind < 0)
-				goto out;
-		}
-		if (f->language) {
-			for (i = 0; i < s->langs.n; i++)
-				if (strcmp(s->langs.items[i], f->language) == 0)
-					want_lang = (long)i;
-			if (want_lang < 0)
-				goto out;
-		}
-		file_ok = xmalloc(s->paths.n + 1);
-		for (i = 0; i < s->paths.n; i++) {
-			const char *p = s->paths.items[i];
-
-			file_ok[i] =
-			    (!f->path_prefix || strncmp(p, f->path_prefix, strlen(f->path_prefix)) == 0) &&
-			    (!f->path_glob || glob_match(f->path_glob, p));
-		}
-	}
+	if (filtered && !vec_filter_resolve(f, s->kinds.items, s->kinds.n, s->langs.items, s->langs.n,
+					    s->paths.items, s->paths.n, &want_kind, &want_lang, &file_ok))
+		goto out;
 	/* Several windows of one entity may be among the best: keep room. */
 	hp.cap = k * 2;
 	hp.h = xmalloc(hp.cap * sizeof(*hp.h));
@@ -336,7 +347,8 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 			if (!(sc[i] > thr))
 				continue;
 			if (filtered && ((want_kind >= 0 && s->kind[v] != want_kind) ||
-					 (want_lang >= 0 && s->lang[v] != want_lang) || !file_ok[s->file[v]]))
+					 (want_lang >= 0 && s->lang[v] != want_lang) ||
+					 (file_ok && !file_ok[s->file[v]])))
 				continue;
 			vec_heap_push(&hp, s->ids[v], sc[i]);
 			thr = hp.n < hp.cap ? -INFINITY : hp.h[0].score;
@@ -367,10 +379,11 @@ out:
 
 struct vec_entry {
 	int64_t repo;
-	char *model;
+	char *model;	  /* the key: a model, or another kind's name */
 	char *signature;  /* of the held set */
 	double loaded_at; /* monotonic seconds of the last load attempt */
-	struct vecset *set;
+	void *set;
+	const struct vecindex_setops *ops;
 	bool loading;
 	atomic_ulong last_used;
 	struct vec_entry *next;
@@ -415,7 +428,8 @@ void vecindex_free(struct vecindex *vx)
 		return;
 	for (e = vx->entries; e; e = next) {
 		next = e->next;
-		vecset_free(e->set);
+		if (e->set)
+			e->ops->free(e->set);
 		free(e->model);
 		free(e->signature);
 		free(e);
@@ -454,47 +468,46 @@ static void vecindex_evict(struct vecindex *vx, struct vec_entry *keep)
 				lru = e;
 		if (!lru)
 			return;
-		vx->bytes -= vecset_bytes(lru->set);
-		vecset_free(lru->set);
+		vx->bytes -= lru->ops->bytes(lru->set);
+		lru->ops->free(lru->set);
 		lru->set = NULL;
 		free(lru->signature);
 		lru->signature = NULL;
 	}
 }
 
-int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature, bool busy,
-		    vecindex_load_fn load, void *arg, const float *query, int dims,
-		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
-		    size_t errlen)
+int vecindex_use(struct vecindex *vx, int64_t repo, const char *key, const char *signature, bool busy,
+		 const struct vecindex_setops *ops, vecindex_loadset_fn load, void *load_arg,
+		 vecindex_use_fn use, void *use_arg, char *errmsg, size_t errlen)
 {
 	struct vec_entry *e;
-	struct vecset *fresh = NULL, *old = NULL;
+	void *fresh = NULL, *old = NULL;
 	int rc = 0, attempts = 0;
 
-	*nout = 0;
 again:
 	pthread_mutex_lock(&vx->mu);
-	e = vecindex_entry(vx, repo, model);
+	e = vecindex_entry(vx, repo, key);
 	while (e->loading && !e->set)
 		pthread_cond_wait(&vx->loaded, &vx->mu);
 	/* A held set is reloaded when the signature moved, but not more often
 	 * than min_reload_s while the repository is busy (a job running: the
-	 * signature moves with every chunk); the old vectors serve meanwhile. */
+	 * signature moves with every chunk); the old set serves meanwhile. */
 	if (!e->loading && attempts == 0 &&
 	    (!e->set || ((!e->signature || strcmp(e->signature, signature) != 0) &&
 			 (!busy || vec_now() - e->loaded_at >= vx->min_reload_s)))) {
 		e->loading = true;
 		e->loaded_at = vec_now();
 		pthread_mutex_unlock(&vx->mu);
-		rc = load(arg, vx->budget, &fresh, errmsg, errlen);
+		rc = load(load_arg, vx->budget, &fresh, errmsg, errlen);
 		pthread_mutex_lock(&vx->mu);
 		if (rc == 0) {
 			pthread_rwlock_wrlock(&vx->lock);
 			old = e->set;
 			if (old)
-				vx->bytes -= vecset_bytes(old);
+				vx->bytes -= e->ops->bytes(old);
 			e->set = fresh;
-			vx->bytes += vecset_bytes(fresh);
+			e->ops = ops;
+			vx->bytes += ops->bytes(fresh);
 			free(e->signature);
 			e->signature = xstrdup(signature);
 			vx->loads++;
@@ -519,22 +532,81 @@ again:
 		if (attempts++ < 2)
 			goto again;
 		snprintf(errmsg, errlen,
-			 "the vectors do not fit into search.memory_budget_mb next to the others");
+			 "the index does not fit into search.memory_budget_mb next to the others");
 		rc = DX_E_UNAVAILABLE;
 		goto out;
 	}
 	atomic_store(&e->last_used, atomic_fetch_add(&vx->clock, 1) + 1);
-	if (vecset_dims(e->set) != dims) {
-		snprintf(errmsg, errlen, "the stored vectors have %d dimensions, the query %d",
-			 vecset_dims(e->set), dims);
-		rc = DX_E_INTERNAL;
-	} else {
-		*nout = vecset_search(e->set, query, f, k, out);
-	}
+	rc = use(use_arg, e->set, errmsg, errlen);
 	pthread_rwlock_unlock(&vx->lock);
 out:
-	vecset_free(old);
+	if (old)
+		ops->free(old);
 	return rc;
+}
+
+static size_t vecset_bytes_op(const void *set)
+{
+	return vecset_bytes(set);
+}
+
+static size_t vecset_count_op(const void *set)
+{
+	return vecset_count(set);
+}
+
+static void vecset_free_op(void *set)
+{
+	vecset_free(set);
+}
+
+static const struct vecindex_setops vecset_ops = {vecset_bytes_op, vecset_count_op, vecset_free_op};
+
+/* vecindex_search's loader and scan, in vecindex_use's terms */
+struct vec_search_args {
+	vecindex_load_fn load;
+	void *load_arg;
+	const float *query;
+	int dims;
+	const struct vec_filter *f;
+	size_t k;
+	struct vec_hit *out;
+	size_t *nout;
+};
+
+static int vec_load_op(void *arg, size_t max_bytes, void **out, char *errmsg, size_t errlen)
+{
+	struct vec_search_args *a = arg;
+	struct vecset *set = NULL;
+	int rc = a->load(a->load_arg, max_bytes, &set, errmsg, errlen);
+
+	*out = set;
+	return rc;
+}
+
+static int vec_use_op(void *arg, const void *set, char *errmsg, size_t errlen)
+{
+	struct vec_search_args *a = arg;
+
+	if (vecset_dims(set) != a->dims) {
+		snprintf(errmsg, errlen, "the stored vectors have %d dimensions, the query %d",
+			 vecset_dims(set), a->dims);
+		return DX_E_INTERNAL;
+	}
+	*a->nout = vecset_search(set, a->query, a->f, a->k, a->out);
+	return 0;
+}
+
+int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const char *signature, bool busy,
+		    vecindex_load_fn load, void *arg, const float *query, int dims,
+		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
+		    size_t errlen)
+{
+	struct vec_search_args a = {load, arg, query, dims, f, k, out, nout};
+
+	*nout = 0;
+	return vecindex_use(vx, repo, model, signature, busy, &vecset_ops, vec_load_op, &a, vec_use_op, &a,
+			    errmsg, errlen);
 }
 
 void vecindex_get_stats(struct vecindex *vx, struct vecindex_stats *st)
@@ -544,12 +616,19 @@ void vecindex_get_stats(struct vecindex *vx, struct vecindex_stats *st)
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&vx->mu);
 	pthread_rwlock_rdlock(&vx->lock);
-	for (e = vx->entries; e; e = e->next)
-		if (e->set) {
+	for (e = vx->entries; e; e = e->next) {
+		if (!e->set)
+			continue;
+		if (e->ops == &vecset_ops) {
 			st->sets++;
 			st->vectors += vecset_count(e->set);
+			st->bytes += vecset_bytes(e->set);
+		} else {
+			st->other_sets++;
+			st->other_items += e->ops->count(e->set);
+			st->other_bytes += e->ops->bytes(e->set);
 		}
-	st->bytes = vx->bytes;
+	}
 	st->budget = vx->budget;
 	st->loads = vx->loads;
 	pthread_rwlock_unlock(&vx->lock);

@@ -34,6 +34,16 @@ struct vec_filter {
 	const char *path_glob; /* util/glob.h syntax */
 };
 
+/*
+ * Resolves f against a set's dictionaries of kinds, languages and file
+ * paths: *want_kind and *want_lang get the index to match (-1: any) and
+ * *file_ok (malloc'd, NULL when f has no path condition) one flag per path.
+ * Returns false when no entity can match (an unknown kind or language).
+ */
+bool vec_filter_resolve(const struct vec_filter *f, char *const *kinds, size_t nkinds, char *const *langs,
+			size_t nlangs, char *const *paths, size_t npaths, long *want_kind, long *want_lang,
+			unsigned char **file_ok);
+
 struct vec_hit {
 	int64_t entity_id;
 	float score; /* cosine similarity, -1..1 */
@@ -97,11 +107,39 @@ int vecindex_search(struct vecindex *vx, int64_t repo, const char *model, const 
 		    const struct vec_filter *f, size_t k, struct vec_hit *out, size_t *nout, char *errmsg,
 		    size_t errlen);
 
+/* A kind of set the index holds beside vector sets (e.g. the keyword
+ * index, src/search/kwindex.h): they share the budget and the eviction. */
+struct vecindex_setops {
+	size_t (*bytes)(const void *set);
+	size_t (*count)(const void *set);
+	void (*free)(void *set);
+};
+
+/* Loads a set like vecindex_load_fn does. */
+typedef int (*vecindex_loadset_fn)(void *arg, size_t max_bytes, void **out, char *errmsg, size_t errlen);
+
+/* Uses a held set (under the index's read lock: the set stays valid until
+ * it returns); returns 0 or a negative status with errmsg set. */
+typedef int (*vecindex_use_fn)(void *arg, const void *set, char *errmsg, size_t errlen);
+
+/*
+ * The general form of vecindex_search: the set of ops kind held for
+ * (repo, key), loaded and refreshed by signature exactly like vector sets
+ * (see vecindex_search), is passed to use(use_arg, set, ...). Returns
+ * use's status, or the loader's failure with errmsg set.
+ */
+int vecindex_use(struct vecindex *vx, int64_t repo, const char *key, const char *signature, bool busy,
+		 const struct vecindex_setops *ops, vecindex_loadset_fn load, void *load_arg,
+		 vecindex_use_fn use, void *use_arg, char *errmsg, size_t errlen);
+
 struct vecindex_stats {
-	size_t sets;
+	size_t sets; /* vector sets */
 	size_t vectors;
-	size_t bytes;
-	size_t budget;
+	size_t bytes;	   /* of the vector sets */
+	size_t other_sets; /* sets of other kinds (vecindex_use) */
+	size_t other_items;
+	size_t other_bytes;
+	size_t budget; /* for all sets */
 	unsigned long loads;
 };
 

@@ -262,7 +262,7 @@ int searchstore_docs(struct db *db, struct arena *a, const int64_t *ids, size_t 
 	buf_release(&arr);
 	rc = ss_prepared(
 	    db, a, "docxp_search_docs",
-	    "SELECT e.id, json_build_object(" ENTITY_JSON_FIELDS "), left(e.content, 20000)"
+	    "SELECT e.id, json_build_object(" ENTITY_JSON_FIELDS "), left(e.content, 20000), e.repository_id"
 	    " FROM unnest($1::bigint[]) WITH ORDINALITY u(id, ord) JOIN entities e ON e.id = u.id"
 	    " JOIN files f ON f.id = e.file_id JOIN repositories r ON r.id = e.repository_id ORDER BY u.ord",
 	    1, &param, &res);
@@ -274,6 +274,7 @@ int searchstore_docs(struct db *db, struct arena *a, const int64_t *ids, size_t 
 		(*docs)[i].id = db_int64(res, (int)i, 0);
 		(*docs)[i].json = db_value(res, (int)i, 1);
 		(*docs)[i].content = db_value(res, (int)i, 2);
+		(*docs)[i].repository_id = db_int64(res, (int)i, 3);
 	}
 	return 0;
 }
@@ -422,5 +423,59 @@ rollback:
 		rc = db_exec(db, "COMMIT");
 out:
 	arena_free(a);
+	return rc;
+}
+
+int searchstore_load_keywords(struct db *db, int64_t repo, const struct searchstore_kw_sink *sink)
+{
+	char repobuf[24];
+	const char *param = repobuf;
+	PGconn *conn = db->conn;
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(repobuf, sizeof(repobuf), "%lld", (long long)repo);
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		snprintf(db->errmsg, sizeof(db->errmsg), "could not load the keyword index: not connected");
+		return DX_E_DB;
+	}
+	/* One statement is one snapshot; rows one at a time: the tsvectors of
+	 * a big repository never sit in libpq's memory at once. */
+	if (!PQsendQueryParams(
+		conn,
+		"SELECT e.id, coalesce(e.name, ''), coalesce(e.kind, ''), coalesce(e.language, ''),"
+		" f.path, e.search_tsv::text FROM entities e JOIN files f ON f.id = e.file_id"
+		" WHERE e.repository_id = $1::bigint ORDER BY e.id",
+		1, NULL, &param, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(conn)) {
+		snprintf(db->errmsg, sizeof(db->errmsg), "could not load the keyword index: %s",
+			 PQerrorMessage(conn));
+		return DX_E_DB;
+	}
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && rc == 0) {
+			rc = sink->row(sink->arg, strtoll(PQgetvalue(res, 0, 0), NULL, 10),
+				       PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3),
+				       PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5));
+			if (rc) {
+				/* the sink refused (over budget): stop the server
+				 * sending the rest rather than reading it all */
+				PGcancel *cancel = PQgetCancel(conn);
+				char why[256];
+
+				if (cancel) {
+					(void)PQcancel(cancel, why, (int)sizeof(why));
+					PQfreeCancel(cancel);
+				}
+			}
+		} else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == 0) {
+			snprintf(db->errmsg, sizeof(db->errmsg), "could not load the keyword index: %s",
+				 PQresultErrorMessage(res));
+			rc = DX_E_DB;
+		}
+		PQclear(res);
+	}
 	return rc;
 }

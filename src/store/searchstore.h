@@ -70,6 +70,7 @@ int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore
 /* One hit's document (entity, file, repository, resolved links) and text. */
 struct searchstore_doc {
 	int64_t id;
+	int64_t repository_id;
 	const char *json;    /* JSON object text */
 	const char *content; /* the first 20,000 bytes of the entity's text, for snippets */
 };
@@ -113,5 +114,18 @@ struct searchstore_vec_sink {
  */
 int searchstore_load_vectors(struct db *db, int64_t repo, const char *model, int dims,
 			     const struct searchstore_vec_sink *sink);
+
+/* Receives a repository's entities for the in-memory keyword index
+ * (src/search/kwindex.h), in id order; tsv is search_tsv's text form. A
+ * non-zero return stops the load and is returned. */
+struct searchstore_kw_sink {
+	int (*row)(void *arg, int64_t id, const char *name, const char *kind, const char *language,
+		   const char *path, const char *tsv);
+	void *arg;
+};
+
+/* Streams the entities of repository repo into sink, one consistent
+ * snapshot. Returns 0, DX_E_DB, or the sink's status. */
+int searchstore_load_keywords(struct db *db, int64_t repo, const struct searchstore_kw_sink *sink);
 
 #endif

@@ -134,6 +134,9 @@ static const struct conf_key conf_keys[] = {
      "TARGET_SEARCH_LATENCY_P95_MS", "95th percentile search latency /api/v1/search/health compares against"},
     {"search", "keyword_candidates", CONF_INT, OFF(search_keyword_candidates), "100", 10, 100000, NULL, false,
      NULL, "candidates per index the keyword leg ranks (caps the cost of common words)"},
+    {"search", "keyword_index", CONF_STR, OFF(search_keyword_index), "memory", 0, 0, "memory|postgresql",
+     false, NULL,
+     "where the keyword leg ranks: in docxp-api's memory (in memory_budget_mb) or in PostgreSQL"},
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

@@ -76,6 +76,7 @@ struct conf {
 	int search_target_p50_ms;
 	int search_target_p95_ms;
 	int search_keyword_candidates;
+	char *search_keyword_index; /* "memory" | "postgresql" */
 
 	char *path;	  /* file the values came from, NULL if none */
 	char errmsg[512]; /* why the last conf_load failed */

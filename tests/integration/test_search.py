@@ -254,6 +254,60 @@ def test_cli(stack):
     eq(p.returncode, 1, "no match exits 1 like grep")
 
 
+KEYWORD_QUERIES = (
+    ({"query": "CustomerDao"}), ({"query": "findByCustomerNo"}), ({"query": "find by customer no"}),
+    ({"query": "findByCustmerNo"}), ({"query": "JdbcCustmerDao"}), ({"query": "/orderEdit"}),
+    ({"query": "edit.jsp"}), ({"query": "total of the order lines"}), ({"query": "customer", "kind": "method"}),
+    ({"query": "order", "path_prefix": "src/main/java/com/acme/orders/dao/"}),
+    ({"query": "customer", "path_glob": "**/*.jsp"}), ({"query": "zzqqxxnothing"}))
+
+
+def keyword_answers(stack):
+    out = []
+    for q in KEYWORD_QUERIES:
+        st, _, b = search(stack, mode="keyword", limit=10, repository=EXAMPLES, **q)
+        eq(st, 200, "keyword search %r: %r" % (q, b))
+        eq(b["legs"]["keyword"]["status"], "ok", "keyword leg of %r: %r" % (q, b["legs"]))
+        out.append([(h["file"]["path"], h["name"], h["start_line"], round(h["scores"]["keyword"]["score"], 4))
+                    for h in b["results"]])
+    return out
+
+
+def test_keyword_index_modes(stack):
+    """[search] keyword_index: the in-memory index (default) and PostgreSQL
+    rank alike (PostgreSQL ranks a capped sample of a common word's
+    matches, memory ranks them all: the first hits agree)."""
+    st, _, h = stack.http("GET", "/api/v1/search/health")
+    eq(h["keyword_index"]["mode"], "memory")
+    ok(h["keyword_index"]["entities"] > 100 and h["keyword_index"]["bytes"] > 0, "keyword index held", h)
+    ok(h["document_cache"]["hits"] > 0 and h["document_cache"]["entries"] > 0, "hit documents cached", h)
+    mem = keyword_answers(stack)
+    stack.extra_conf.setdefault("search", {})["keyword_index"] = "postgresql"
+    try:
+        stack._write_config()
+        stack.stop_api()
+        stack.start_api()
+        st, _, h = stack.http("GET", "/api/v1/search/health")
+        eq(h["keyword_index"]["mode"], "postgresql")
+        pg = keyword_answers(stack)
+        st, _, h = stack.http("GET", "/api/v1/search/health")
+        eq(h["keyword_index"]["repositories"], 0, "no keyword index held in postgresql mode")
+    finally:
+        stack.extra_conf["search"]["keyword_index"] = "memory"
+        stack._write_config()
+        stack.stop_api()
+        stack.start_api()
+    for q, m, p in zip(KEYWORD_QUERIES, mem, pg):
+        eq(bool(m), bool(p), "both find something or both nothing for %r" % (q,))
+        if m and p:
+            eq(m[0], p[0], "same first hit and score for %r" % (q,))
+            # the hits both rank have the same scores
+            pm = dict(((x[0], x[1], x[2]), x[3]) for x in p)
+            for x in m:
+                if (x[0], x[1], x[2]) in pm:
+                    ok(abs(pm[(x[0], x[1], x[2])] - x[3]) < 2e-4, "same score for %r in %r" % (x, q), (m, p))
+
+
 def test_reindex_refreshes_vectors(stack):
     st, _, b = stack.http("GET", "/api/v1/search/health")
     loads = b["vector_index"]["loads"]
@@ -265,8 +319,13 @@ def test_reindex_refreshes_vectors(stack):
         hit, b = first(stack, "findByCustomerNo", mode="semantic")
         eq(b["legs"]["semantic"]["status"], "ok")
         eq(hit["name"], "findByCustomerNo", "semantic hit after re-indexing")
+        hit, b = first(stack, "findByCustomerNo", mode="keyword")
+        eq(b["legs"]["keyword"]["status"], "ok")
+        eq(hit["name"], "findByCustomerNo", "keyword hit after re-indexing")
         st, _, h = stack.http("GET", "/api/v1/search/health")
-        if h["vector_index"]["loads"] > loads:
+        # the vectors and the keyword index count both here
+        if h["vector_index"]["loads"] >= loads + 2:
+            ok(h["keyword_index"]["entities"] > 100, "keyword index reloaded", h)
             break
         ok(time.monotonic() < deadline, "vectors reloaded within 20 s of re-indexing", h)
         time.sleep(0.5)
