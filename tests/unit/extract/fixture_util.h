@@ -1,6 +1,5 @@
 /*
- * fixture_util.h - helpers of the xml, sql, properties and script
- * extractor tests: fixture loading (from $DOCXP_SRCDIR), entity lookup by
+ * fixture_util.h - helpers of the extractor tests: fixture loading (from $DOCXP_SRCDIR), entity lookup by
  * qualified name, and the invariants every entity must keep.
  */
 #ifndef DOCXP_TEST_FIXTURE_UTIL_H
@@ -86,19 +85,51 @@ static inline size_t fx_count_links(const struct entity *e, const char *kind)
 	return n;
 }
 
-/* Asserts kind, name and line range of the entity qn; returns it. */
-static inline const struct entity *fx_expect(const struct entity_list *l, const char *qn, const char *kind,
-					     const char *name, int start, int end)
+/* The entity qn; fails the test when there is none. */
+static inline const struct entity *fx_get(const struct entity_list *l, const char *qn)
 {
 	const struct entity *e = fx_find(l, qn);
 
 	if (!e)
 		fail_msg("no entity %s", qn);
+	return e;
+}
+
+/* Asserts kind, name and line range of the entity qn; returns it. */
+static inline const struct entity *fx_expect(const struct entity_list *l, const char *qn, const char *kind,
+					     const char *name, int start, int end)
+{
+	const struct entity *e = fx_get(l, qn);
+
 	assert_string_equal(e->kind, kind);
 	assert_string_equal(e->name, name);
 	if (e->start_line != start || e->end_line != end)
 		fail_msg("%s: lines %d-%d, want %d-%d", qn, e->start_line, e->end_line, start, end);
 	return e;
+}
+
+/* One expected entity of an extractor's whole output, in order. */
+struct fx_want {
+	const char *kind, *name, *qname;
+	int start, end;
+};
+
+/* The output is exactly want[0..nwant), in order. */
+static inline void fx_check_list(const struct entity_list *out, const struct fx_want *want, size_t nwant)
+{
+	size_t i;
+
+	for (i = 0; i < out->count && i < nwant; i++) {
+		const struct entity *e = &out->items[i];
+
+		if (strcmp(e->kind, want[i].kind) || strcmp(e->name, want[i].name) ||
+		    strcmp(e->qualified_name, want[i].qname) || e->start_line != want[i].start ||
+		    e->end_line != want[i].end)
+			fail_msg("entity %zu: got %s %s %s %d-%d, want %s %s %s %d-%d", i, e->kind, e->name,
+				 e->qualified_name, e->start_line, e->end_line, want[i].kind, want[i].name,
+				 want[i].qname, want[i].start, want[i].end);
+	}
+	assert_int_equal(out->count, nwant);
 }
 
 /* Offset where line (1-based) starts: lines end at \n, \r\n or \r; a BOM
@@ -149,15 +180,24 @@ static inline void fx_invariants(const struct entity_list *l, const char *buf, s
 	}
 }
 
+/* Extracts text (len bytes) as file path into out (arena a), with the
+ * default options, and checks the invariants. */
+static inline void fx_extract_text(struct arena *a, const char *path, const char *text, size_t len,
+				   struct entity_list *out)
+{
+	static const struct extract_options opt = {60, 10};
+
+	assert_int_equal(extract_file(a, &opt, path, text, len, out), 0);
+	fx_invariants(out, text, len);
+}
+
 /* Extracts the fixture rel into out (arena a); returns the buffer. */
 static inline char *fx_extract(struct arena *a, const char *rel, const char *as_path, struct entity_list *out,
 			       size_t *len)
 {
-	static const struct extract_options opt = {60, 10};
 	char *buf = fx_load(rel, len);
 
-	assert_int_equal(extract_file(a, &opt, as_path ? as_path : rel, buf, *len, out), 0);
-	fx_invariants(out, buf, *len);
+	fx_extract_text(a, as_path ? as_path : rel, buf, *len, out);
 	return buf;
 }
 

@@ -19,57 +19,7 @@
 
 #include "fixture_util.h"
 
-struct want {
-	const char *kind, *name, *qname;
-	int start, end;
-};
-
 static const struct extract_options opt = {60, 10};
-
-/* Thin names over tests/unit/extract/fixture_util.h, which the other
- * extractor tests share. */
-static char *load_fixture(const char *name, size_t *len)
-{
-	char rel[512];
-
-	snprintf(rel, sizeof(rel), "tests/unit/extract/fixtures/%s", name);
-	return fx_load(rel, len);
-}
-
-static const struct entity *find_qname(const struct entity_list *out, const char *qname)
-{
-	const struct entity *e = fx_find(out, qname);
-
-	if (!e)
-		fail_msg("no entity %s", qname);
-	return e;
-}
-
-static bool has_link(const struct entity *e, const char *kind, const char *target)
-{
-	size_t i;
-
-	for (i = 0; i < e->nlinks; i++)
-		if (strcmp(e->links[i].kind, kind) == 0 && strcmp(e->links[i].target, target) == 0)
-			return true;
-	return false;
-}
-
-/* Offset of the start of 1-based line n, lines ending in \n, \r\n or \r. */
-static size_t line_offset(const char *s, size_t len, int n)
-{
-	size_t i = 0;
-	int line = 1;
-
-	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (line < n && i < len) {
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
-			line++;
-		i++;
-	}
-	return i;
-}
 
 /* Every entity's text is the exact bytes of its lines, and its metadata
  * is a JSON object. */
@@ -79,8 +29,8 @@ static void check_texts(const char *src, size_t len, const struct entity_list *o
 
 	for (i = 0; i < out->count; i++) {
 		const struct entity *e = &out->items[i];
-		size_t from = line_offset(src, len, e->start_line),
-		       to = line_offset(src, len, e->end_line + 1);
+		size_t from = fx_line_off(src, len, e->start_line),
+		       to = fx_line_off(src, len, e->end_line + 1);
 
 		assert_true(e->start_line >= 1 && e->end_line >= e->start_line);
 		assert_int_equal(e->text_len, to - from);
@@ -98,26 +48,9 @@ static void check_texts(const char *src, size_t len, const struct entity_list *o
 	}
 }
 
-static void check_list(const struct entity_list *out, const struct want *want, size_t nwant)
-{
-	size_t i;
-
-	for (i = 0; i < out->count && i < nwant; i++) {
-		const struct entity *e = &out->items[i];
-
-		if (strcmp(e->kind, want[i].kind) || strcmp(e->name, want[i].name) ||
-		    strcmp(e->qualified_name, want[i].qname) || e->start_line != want[i].start ||
-		    e->end_line != want[i].end)
-			fail_msg("entity %zu: got %s %s %s %d-%d, want %s %s %s %d-%d", i, e->kind, e->name,
-				 e->qualified_name, e->start_line, e->end_line, want[i].kind, want[i].name,
-				 want[i].qname, want[i].start, want[i].end);
-	}
-	assert_int_equal(out->count, nwant);
-}
-
 #define P "com.acme.orders.web.action.Features"
 
-static const struct want features[] = {
+static const struct fx_want features[] = {
     {"class", "Features", P, 15, 128},
     {"field", "BRACES", P "#BRACES", 20, 20},
     {"field", "OPEN", P "#OPEN", 21, 21},
@@ -161,28 +94,28 @@ static void test_features(void **state)
 	struct arena *a = arena_new();
 	struct entity_list out = {0};
 	size_t len;
-	char *src = load_fixture("java/Features.java", &len);
+	char *src = fx_load("tests/unit/extract/fixtures/java/Features.java", &len);
 	const struct entity *e;
 
 	(void)state;
 	assert_int_equal(extract_file(a, &opt, "src/Features.java", src, len, &out), 0);
-	check_list(&out, features, sizeof(features) / sizeof(features[0]));
+	fx_check_list(&out, features, sizeof(features) / sizeof(features[0]));
 	check_texts(src, len, &out);
 
-	e = find_qname(&out, P);
+	e = fx_get(&out, P);
 	assert_null(e->parent);
 	assert_string_equal(e->signature,
 			    "public abstract class Features<T extends Comparable<? super T>> extends "
 			    "Action implements java.io.Serializable, Cloneable");
-	assert_true(has_link(e, "extends", "org.apache.struts.action.Action"));
-	assert_true(has_link(e, "implements", "java.io.Serializable"));
-	assert_true(has_link(e, "implements", "java.lang.Cloneable"));
+	assert_true(fx_has_link(e, "extends", "org.apache.struts.action.Action"));
+	assert_true(fx_has_link(e, "implements", "java.io.Serializable"));
+	assert_true(fx_has_link(e, "implements", "java.lang.Cloneable"));
 	assert_non_null(strstr(e->metadata, "\"javadoc\":\"Features: the class comment.\""));
 	assert_non_null(strstr(e->metadata, "\"package\":\"com.acme.orders.web.action\""));
 	assert_non_null(strstr(e->metadata, "\"static java.util.Objects.requireNonNull\""));
 	assert_non_null(strstr(e->metadata, "\"@SuppressWarnings(\\\"unchecked\\\")\""));
 
-	e = find_qname(&out, P "#find(Map,String,int...)");
+	e = fx_get(&out, P "#find(Map,String,int...)");
 	assert_string_equal(e->parent, P);
 	assert_string_equal(e->signature,
 			    "public <R> Map.Entry<String, R> find(final Map<String, List<R>> byKey, "
@@ -195,17 +128,17 @@ static void test_features(void **state)
 	assert_non_null(
 	    strstr(e->metadata, "\"throws\":[\"java.io.IOException\",\"IllegalStateException\"]"));
 
-	e = find_qname(&out, P "#Features()");
+	e = fx_get(&out, P "#Features()");
 	assert_non_null(strstr(e->metadata, "\"javadoc\":\"Builds it.\""));
 
-	e = find_qname(&out, P "#loadCount(java.sql.Connection,String)/sql[1]");
+	e = fx_get(&out, P "#loadCount(java.sql.Connection,String)/sql[1]");
 	assert_string_equal(e->parent, P "#loadCount(java.sql.Connection,String)");
-	assert_true(has_link(e, "sql_in", P "#loadCount(java.sql.Connection,String)"));
+	assert_true(fx_has_link(e, "sql_in", P "#loadCount(java.sql.Connection,String)"));
 	assert_non_null(strstr(e->metadata, "SELECT COUNT(*) FROM table t WHERE t.active = ?"));
 
-	e = find_qname(&out, P ".Inner");
-	assert_true(has_link(e, "extends", P));
-	e = find_qname(&out, P "#index");
+	e = fx_get(&out, P ".Inner");
+	assert_true(fx_has_link(e, "extends", P));
+	e = fx_get(&out, P "#index");
 	assert_string_equal(e->signature, "protected Map<String, List<Integer>> index");
 	free(src);
 	arena_free(a);
@@ -233,12 +166,12 @@ static void test_line_ends(void **state)
 			   nl);
 		assert_int_equal(extract_file(a, &opt, "A.java", b.ptr, b.len, &out), 0);
 		assert_int_equal(out.count, 3);
-		e = find_qname(&out, "p.A");
+		e = fx_get(&out, "p.A");
 		assert_int_equal(e->start_line, 4);
 		assert_int_equal(e->end_line, 10);
-		e = find_qname(&out, "p.A#x");
+		e = fx_get(&out, "p.A#x");
 		assert_int_equal(e->start_line, 5);
-		e = find_qname(&out, "p.A#f()");
+		e = fx_get(&out, "p.A#f()");
 		assert_int_equal(e->start_line, 7);
 		assert_int_equal(e->end_line, 9);
 		assert_int_equal(e->text_len, strlen("    void f() {") + strlen("        x++;") +
@@ -269,7 +202,7 @@ static void test_deep_nesting(void **state)
 	assert_int_equal(out.items[0].end_line, 10000);
 	/* 33 levels of types with one field each; deeper ones are skipped. */
 	assert_int_equal(out.count, 2 * 33 + 2);
-	assert_string_equal(find_qname(&out, "After")->kind, "class");
+	assert_string_equal(fx_get(&out, "After")->kind, "class");
 	check_texts(b.ptr, b.len, &out);
 	buf_release(&b);
 	arena_free(a);

@@ -19,70 +19,11 @@
 
 #include "fixture_util.h"
 
-struct want {
-	const char *kind, *name, *qname;
-	int start, end;
-};
-
 static const struct extract_options opt = {60, 10};
-
-/* Thin names over tests/unit/extract/fixture_util.h, which the other
- * extractor tests share. */
-static char *load_fixture(const char *name, size_t *len)
-{
-	char rel[512];
-
-	snprintf(rel, sizeof(rel), "tests/unit/extract/fixtures/%s", name);
-	return fx_load(rel, len);
-}
-
-static const struct entity *find_qname(const struct entity_list *out, const char *qname)
-{
-	const struct entity *e = fx_find(out, qname);
-
-	if (!e)
-		fail_msg("no entity %s", qname);
-	return e;
-}
-
-static bool has_link(const struct entity *e, const char *kind, const char *target)
-{
-	size_t i;
-
-	for (i = 0; i < e->nlinks; i++)
-		if (strcmp(e->links[i].kind, kind) == 0 && strcmp(e->links[i].target, target) == 0)
-			return true;
-	return false;
-}
-
-static void check_list(const struct entity_list *out, const struct want *want, size_t nwant)
-{
-	size_t i;
-
-	for (i = 0; i < out->count && i < nwant; i++) {
-		const struct entity *e = &out->items[i];
-
-		if (strcmp(e->kind, want[i].kind) || strcmp(e->name, want[i].name) ||
-		    strcmp(e->qualified_name, want[i].qname) || e->start_line != want[i].start ||
-		    e->end_line != want[i].end)
-			fail_msg("entity %zu: got %s %s %s %d-%d, want %s %s %s %d-%d", i, e->kind, e->name,
-				 e->qualified_name, e->start_line, e->end_line, want[i].kind, want[i].name,
-				 want[i].qname, want[i].start, want[i].end);
-		if (e->metadata) {
-			json_object *j = json_tokener_parse(e->metadata);
-
-			if (!j)
-				fail_msg("bad metadata JSON for %s: %s", e->qualified_name, e->metadata);
-			json_object_put(j);
-		}
-		assert_int_equal(strlen(e->text), e->text_len);
-	}
-	assert_int_equal(out->count, nwant);
-}
 
 #define F "web/orders.jsp"
 
-static const struct want orders[] = {
+static const struct fx_want orders[] = {
     {"jsp_page", "orders.jsp", F, 1, 26},
     {"jsp_include", "/layout/header.jspf", F "#include@L5", 5, 5},
     {"jsp_declaration", "declaration@L8", F "#declaration@L8", 8, 10},
@@ -103,22 +44,22 @@ static void test_orders(void **state)
 	struct arena *a = arena_new();
 	struct entity_list out = {0};
 	size_t len;
-	char *src = load_fixture("jsp/orders.jsp", &len);
+	char *src = fx_load("tests/unit/extract/fixtures/jsp/orders.jsp", &len);
 	const struct entity *e;
 
 	(void)state;
 	assert_int_equal(extract_file(a, &opt, F, src, len, &out), 0);
-	check_list(&out, orders, sizeof(orders) / sizeof(orders[0]));
+	fx_check_list(&out, orders, sizeof(orders) / sizeof(orders[0]));
 
-	e = find_qname(&out, F);
+	e = fx_get(&out, F);
 	assert_int_equal(e->text_len, len);
-	assert_true(has_link(e, "uses_taglib", "http://struts.apache.org/tags-html"));
-	assert_true(has_link(e, "uses_taglib", "/struts-tags"));
-	assert_true(has_link(e, "includes", "/layout/header.jspf"));
-	assert_true(has_link(e, "includes", "/layout/footer.jsp"));
-	assert_true(has_link(e, "uses_bean", "com.acme.orders.model.Order"));
-	assert_true(has_link(e, "error_page", "/error.jsp"));
-	assert_true(has_link(e, "forwards_to", "/index.jsp"));
+	assert_true(fx_has_link(e, "uses_taglib", "http://struts.apache.org/tags-html"));
+	assert_true(fx_has_link(e, "uses_taglib", "/struts-tags"));
+	assert_true(fx_has_link(e, "includes", "/layout/header.jspf"));
+	assert_true(fx_has_link(e, "includes", "/layout/footer.jsp"));
+	assert_true(fx_has_link(e, "uses_bean", "com.acme.orders.model.Order"));
+	assert_true(fx_has_link(e, "error_page", "/error.jsp"));
+	assert_true(fx_has_link(e, "forwards_to", "/index.jsp"));
 	assert_non_null(
 	    strstr(e->metadata, "\"imports\":[\"java.util.List\",\"com.acme.orders.model.Order\"]"));
 	assert_non_null(strstr(e->metadata, "{\"prefix\":\"s\",\"uri\":\"/struts-tags\"}"));
@@ -129,20 +70,20 @@ static void test_orders(void **state)
 	/* The comment's "<html:form action=\"/no\">" is not a form. */
 	assert_null(strstr(e->metadata, "/no"));
 
-	assert_true(has_link(find_qname(&out, F "#form@L12"), "form_action", "/orderSave"));
-	assert_true(has_link(find_qname(&out, F "#form@L15"), "form_action", "/orders/save"));
-	assert_true(has_link(find_qname(&out, F "#form@L17"), "form_action", "/customers/find"));
-	assert_true(has_link(find_qname(&out, F "#form@L19"), "form_action", "/orderSave"));
-	assert_true(has_link(find_qname(&out, F "#include@L5"), "includes", "/layout/header.jspf"));
-	assert_non_null(strstr(find_qname(&out, F "#expression@L20")->metadata, "request.getParameter"));
-	assert_non_null(strstr(find_qname(&out, F "#scriptlet@L26")->metadata, "unterminated"));
+	assert_true(fx_has_link(fx_get(&out, F "#form@L12"), "form_action", "/orderSave"));
+	assert_true(fx_has_link(fx_get(&out, F "#form@L15"), "form_action", "/orders/save"));
+	assert_true(fx_has_link(fx_get(&out, F "#form@L17"), "form_action", "/customers/find"));
+	assert_true(fx_has_link(fx_get(&out, F "#form@L19"), "form_action", "/orderSave"));
+	assert_true(fx_has_link(fx_get(&out, F "#include@L5"), "includes", "/layout/header.jspf"));
+	assert_non_null(strstr(fx_get(&out, F "#expression@L20")->metadata, "request.getParameter"));
+	assert_non_null(strstr(fx_get(&out, F "#scriptlet@L26")->metadata, "unterminated"));
 	free(src);
 	arena_free(a);
 }
 
 #define T "WEB-INF/tags/fragment.tagx"
 
-static const struct want fragment[] = {
+static const struct fx_want fragment[] = {
     {"jsp_page", "fragment.tagx", T, 1, 9},
     {"jsp_include", "/WEB-INF/jspf/common.jspf", T "#include@L4", 4, 4},
     {"jsp_scriptlet", "scriptlet@L5", T "#scriptlet@L5", 5, 7},
@@ -154,11 +95,11 @@ static void test_xml_syntax(void **state)
 	struct arena *a = arena_new();
 	struct entity_list out = {0};
 	size_t len;
-	char *src = load_fixture("jsp/fragment.tagx", &len);
+	char *src = fx_load("tests/unit/extract/fixtures/jsp/fragment.tagx", &len);
 
 	(void)state;
 	assert_int_equal(extract_file(a, &opt, T, src, len, &out), 0);
-	check_list(&out, fragment, sizeof(fragment) / sizeof(fragment[0]));
+	fx_check_list(&out, fragment, sizeof(fragment) / sizeof(fragment[0]));
 	assert_non_null(strstr(out.items[0].metadata, "\"tag_attributes\":[\"value\"]"));
 	assert_non_null(strstr(out.items[0].metadata, "\"tag\":{\"body-content\":\"empty\"}"));
 	free(src);
