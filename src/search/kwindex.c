@@ -39,11 +39,6 @@ static const float kw_weights[4] = {0.05f, 0.2f, 0.4f, 1.0f};
 		}                                                        \
 	} while (0)
 
-struct kw_dict {
-	char **items;
-	size_t n, cap;
-};
-
 /* Open addressing (linear probing) of ids + 1 (0: empty), keyed by the
  * caller's key of each id. */
 struct kw_map {
@@ -74,7 +69,7 @@ struct kwset {
 	char *lnames; /* lower-cased names, \0-separated, one run for substring scans */
 	size_t lnames_len, lnames_cap;
 	uint32_t *byname; /* entities sorted by lower-cased name */
-	struct kw_dict kinds, langs, paths;
+	struct vec_dict kinds, langs, paths;
 
 	/* lexemes */
 	struct kw_map terms;
@@ -227,39 +222,6 @@ static uint32_t kw_tri_intern(struct kwset *s, uint32_t key)
 	return (uint32_t)s->ntris++;
 }
 
-static size_t kw_dict_intern(struct kw_dict *d, const char *str, bool last_only)
-{
-	size_t i;
-
-	if (d->n > 0 && strcmp(d->items[d->n - 1], str) == 0)
-		return d->n - 1;
-	if (!last_only)
-		for (i = 0; i < d->n; i++)
-			if (strcmp(d->items[i], str) == 0)
-				return i;
-	KW_GROW(d->items, d->n, d->cap);
-	d->items[d->n] = xstrdup(str);
-	return d->n++;
-}
-
-static void kw_dict_release(struct kw_dict *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->items[i]);
-	free(d->items);
-}
-
-static size_t kw_dict_bytes(const struct kw_dict *d)
-{
-	size_t i, b = d->cap * sizeof(char *);
-
-	for (i = 0; i < d->n; i++)
-		b += strlen(d->items[i]) + 1;
-	return b;
-}
-
 static int kw_u32_cmp(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -398,9 +360,9 @@ void kwset_free(struct kwset *s)
 	free(s->names);
 	free(s->lnames);
 	free(s->byname);
-	kw_dict_release(&s->kinds);
-	kw_dict_release(&s->langs);
-	kw_dict_release(&s->paths);
+	vec_dict_release(&s->kinds);
+	vec_dict_release(&s->langs);
+	vec_dict_release(&s->paths);
 	free(s->terms.slots);
 	free(s->lex);
 	free(s->term_off);
@@ -559,10 +521,10 @@ int kwset_add(struct kwset *s, int64_t id, const char *name, const char *kind, c
 	s->ids[i] = id;
 	s->name_off[i] = kw_pool_add(&s->names, &s->names_len, &s->names_cap, name, false);
 	s->lname_off[i] = kw_pool_add(&s->lnames, &s->lnames_len, &s->lnames_cap, name, true);
-	s->file[i] = (uint32_t)kw_dict_intern(&s->paths, path ? path : "", true);
-	k = kw_dict_intern(&s->kinds, kind ? kind : "", false);
+	s->file[i] = (uint32_t)vec_dict_intern(&s->paths, path ? path : "", true);
+	k = vec_dict_intern(&s->kinds, kind ? kind : "", false);
 	s->kind[i] = (uint16_t)(k > UINT16_MAX ? UINT16_MAX : k);
-	k = kw_dict_intern(&s->langs, language ? language : "", false);
+	k = vec_dict_intern(&s->langs, language ? language : "", false);
 	s->lang[i] = (uint16_t)(k > UINT16_MAX ? UINT16_MAX : k);
 	rc = kw_parse_tsv(s, (uint32_t)i, tsv ? tsv : "", &npos);
 	if (rc) {
@@ -664,8 +626,8 @@ size_t kwset_count(const struct kwset *s)
 size_t kwset_bytes(const struct kwset *s)
 {
 	return sizeof(*s) + s->cap * (8 + 4 + 4 + 4 + 4 + 2 + 2 + 2) + (s->finished ? (s->n + 1) * 4 : 0) +
-	       s->names_cap + s->lnames_cap + kw_dict_bytes(&s->kinds) + kw_dict_bytes(&s->langs) +
-	       kw_dict_bytes(&s->paths) + s->terms.cap * 4 + s->lex_cap + s->terms_cap * 4 +
+	       s->names_cap + s->lnames_cap + vec_dict_bytes(&s->kinds) + vec_dict_bytes(&s->langs) +
+	       vec_dict_bytes(&s->paths) + s->terms.cap * 4 + s->lex_cap + s->terms_cap * 4 +
 	       (s->finished ? (s->nterms + 1) * 4 : 0) + s->npost * (4 + 4 + 1) + s->tris.cap * 4 +
 	       s->tris_cap * 4 + (s->finished ? (s->ntris + 1) * 4 : 0) + s->ntripost * 4 +
 	       s->tmp_post_cap * sizeof(struct kw_tmp_post) + s->tmp_tri_cap * sizeof(struct kw_tmp_tri);
@@ -1130,8 +1092,8 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 	if (ncand == 0)
 		goto out;
 
-	if (filtered && !vec_filter_resolve(f, s->kinds.items, s->kinds.n, s->langs.items, s->langs.n,
-					    s->paths.items, s->paths.n, &want_kind, &want_lang, &file_ok))
+	if (filtered &&
+	    !vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang, &file_ok))
 		goto out;
 
 	/* rank every candidate */

@@ -18,11 +18,6 @@
 #include "util/status.h"
 
 /* Interned strings (paths, kinds, languages) of one set. */
-struct vec_dict {
-	char **items;
-	size_t n, cap;
-};
-
 struct vecset {
 	int dims;
 	size_t n, cap, nblocks;
@@ -62,13 +57,22 @@ struct vecset *vecset_new(int dims, size_t n)
 	return s;
 }
 
-static void vec_dict_release(struct vec_dict *d)
+void vec_dict_release(struct vec_dict *d)
 {
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
 		free(d->items[i]);
 	free(d->items);
+}
+
+size_t vec_dict_bytes(const struct vec_dict *d)
+{
+	size_t i, b = d->cap * sizeof(char *);
+
+	for (i = 0; i < d->n; i++)
+		b += strlen(d->items[i]) + 1;
+	return b;
 }
 
 void vecset_free(struct vecset *s)
@@ -87,9 +91,7 @@ void vecset_free(struct vecset *s)
 	free(s);
 }
 
-/* Index of str in d, added when new. Rows arrive grouped by file, so the
- * last entry is the usual hit; kinds and languages are few. */
-static size_t vec_dict_intern(struct vecset *s, struct vec_dict *d, const char *str, bool last_only)
+size_t vec_dict_intern(struct vec_dict *d, const char *str, bool last_only)
 {
 	size_t i;
 
@@ -104,8 +106,17 @@ static size_t vec_dict_intern(struct vecset *s, struct vec_dict *d, const char *
 		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
 	}
 	d->items[d->n] = xstrdup(str);
-	s->bytes += strlen(str) + 1 + sizeof(char *);
 	return d->n++;
+}
+
+/* vec_dict_intern, counting a new string in the set's size. */
+static size_t vecset_intern(struct vecset *s, struct vec_dict *d, const char *str, bool last_only)
+{
+	size_t n = d->n, i = vec_dict_intern(d, str, last_only);
+
+	if (d->n != n)
+		s->bytes += strlen(str) + 1 + sizeof(char *);
+	return i;
 }
 
 int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const char *kind, const char *language,
@@ -122,11 +133,11 @@ int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const cha
 		base[(size_t)d * VECSET_BLOCK] = vec[d];
 		sum += (int64_t)vec[d] * vec[d];
 	}
-	kidx = vec_dict_intern(s, &s->kinds, kind, false);
-	lidx = vec_dict_intern(s, &s->langs, language, false);
+	kidx = vecset_intern(s, &s->kinds, kind, false);
+	lidx = vecset_intern(s, &s->langs, language, false);
 	s->inv_norm[i] = sum > 0 ? (float)(1.0 / sqrt((double)sum)) : 0.0f;
 	s->ids[i] = entity_id;
-	s->file[i] = (uint32_t)vec_dict_intern(s, &s->paths, path, true);
+	s->file[i] = (uint32_t)vecset_intern(s, &s->paths, path, true);
 	s->kind[i] = (uint16_t)(kidx > UINT16_MAX ? UINT16_MAX : kidx);
 	s->lang[i] = (uint16_t)(lidx > UINT16_MAX ? UINT16_MAX : lidx);
 	s->n++;
@@ -233,34 +244,34 @@ VEC_CLONES static void vec_axpy8(int32_t *restrict acc, const int8_t *const *col
 }
 #undef VEC_PAIR
 
-bool vec_filter_resolve(const struct vec_filter *f, char *const *kinds, size_t nkinds, char *const *langs,
-			size_t nlangs, char *const *paths, size_t npaths, long *want_kind, long *want_lang,
-			unsigned char **file_ok)
+bool vec_filter_resolve(const struct vec_filter *f, const struct vec_dict *kinds,
+			const struct vec_dict *langs, const struct vec_dict *paths, long *want_kind,
+			long *want_lang, unsigned char **file_ok)
 {
 	size_t i;
 
 	*want_kind = *want_lang = -1;
 	*file_ok = NULL;
 	if (f->kind) {
-		for (i = 0; i < nkinds; i++)
-			if (strcmp(kinds[i], f->kind) == 0)
+		for (i = 0; i < kinds->n; i++)
+			if (strcmp(kinds->items[i], f->kind) == 0)
 				*want_kind = (long)i;
 		if (*want_kind < 0)
 			return false;
 	}
 	if (f->language) {
-		for (i = 0; i < nlangs; i++)
-			if (strcmp(langs[i], f->language) == 0)
+		for (i = 0; i < langs->n; i++)
+			if (strcmp(langs->items[i], f->language) == 0)
 				*want_lang = (long)i;
 		if (*want_lang < 0)
 			return false;
 	}
 	if (f->path_prefix || f->path_glob) {
-		*file_ok = xmalloc(npaths + 1);
-		for (i = 0; i < npaths; i++)
-			(*file_ok)[i] = (!f->path_prefix ||
-					 strncmp(paths[i], f->path_prefix, strlen(f->path_prefix)) == 0) &&
-					(!f->path_glob || glob_match(f->path_glob, paths[i]));
+		*file_ok = xmalloc(paths->n + 1);
+		for (i = 0; i < paths->n; i++)
+			(*file_ok)[i] = (!f->path_prefix || strncmp(paths->items[i], f->path_prefix,
+								    strlen(f->path_prefix)) == 0) &&
+					(!f->path_glob || glob_match(f->path_glob, paths->items[i]));
 	}
 	return true;
 }
@@ -317,8 +328,8 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 	if (nnz == 0)
 		goto out;
 	qnorm = 1.0 / sqrt(qnorm);
-	if (filtered && !vec_filter_resolve(f, s->kinds.items, s->kinds.n, s->langs.items, s->langs.n,
-					    s->paths.items, s->paths.n, &want_kind, &want_lang, &file_ok))
+	if (filtered &&
+	    !vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang, &file_ok))
 		goto out;
 	/* Several windows of one entity may be among the best: keep room. */
 	hp.cap = k * 2;

@@ -34,15 +34,31 @@ struct vec_filter {
 	const char *path_glob; /* util/glob.h syntax */
 };
 
+/* A dictionary of strings (file paths, kinds, languages) that entities
+ * refer to by index. */
+struct vec_dict {
+	char **items;
+	size_t n, cap;
+};
+
+/* Index of str in d, added when new. Rows arrive grouped by file, so the
+ * last entry is the usual hit (last_only: the only one looked at). */
+size_t vec_dict_intern(struct vec_dict *d, const char *str, bool last_only);
+
+/* Memory held by d, in bytes. */
+size_t vec_dict_bytes(const struct vec_dict *d);
+
+void vec_dict_release(struct vec_dict *d);
+
 /*
  * Resolves f against a set's dictionaries of kinds, languages and file
  * paths: *want_kind and *want_lang get the index to match (-1: any) and
  * *file_ok (malloc'd, NULL when f has no path condition) one flag per path.
  * Returns false when no entity can match (an unknown kind or language).
  */
-bool vec_filter_resolve(const struct vec_filter *f, char *const *kinds, size_t nkinds, char *const *langs,
-			size_t nlangs, char *const *paths, size_t npaths, long *want_kind, long *want_lang,
-			unsigned char **file_ok);
+bool vec_filter_resolve(const struct vec_filter *f, const struct vec_dict *kinds,
+			const struct vec_dict *langs, const struct vec_dict *paths, long *want_kind,
+			long *want_lang, unsigned char **file_ok);
 
 struct vec_hit {
 	int64_t entity_id;
