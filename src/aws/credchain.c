@@ -168,19 +168,9 @@ static const char *sts_endpoint(const struct credchain_config *cfg)
 
 /* ---- JSON of the container endpoint and instance metadata ---------------- */
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 int credchain_parse_metadata_json(const char *json, size_t len, bool imds, struct aws_credentials *c,
 				  char *errmsg, size_t errlen)
 {
-	json_tokener *tok;
 	json_object *root;
 	const char *id, *secret, *token, *exp, *code;
 	int rc = 0;
@@ -190,33 +180,26 @@ int credchain_parse_metadata_json(const char *json, size_t len, bool imds, struc
 		snprintf(errmsg, errlen, "credentials JSON larger than %d bytes", META_MAX);
 		return DX_E_TOOLARGE;
 	}
-	tok = json_tokener_new();
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(root, json_type_object)) {
+	root = aws_json_object(json, len);
+	if (!root) {
 		snprintf(errmsg, errlen, "credentials answer is not a JSON object");
-		rc = DX_E_BADJSON;
-		goto out;
+		return DX_E_BADJSON;
 	}
-	code = jstr(root, "Code");
+	code = aws_json_str(root, "Code");
 	if (imds && (!code || strcmp(code, "Success") != 0)) {
 		snprintf(errmsg, errlen, "instance metadata credentials: Code is %.60s%s%s, not Success",
-			 code ? code : "(missing)", jstr(root, "Message") ? ": " : "",
-			 jstr(root, "Message") ? jstr(root, "Message") : "");
+			 code ? code : "(missing)", aws_json_str(root, "Message") ? ": " : "",
+			 aws_json_str(root, "Message") ? aws_json_str(root, "Message") : "");
 		rc = DX_E_VALIDATION;
 		goto out;
 	}
-	id = jstr(root, "AccessKeyId");
-	secret = jstr(root, "SecretAccessKey");
-	token = jstr(root, "Token");
-	exp = jstr(root, "Expiration");
+	id = aws_json_str(root, "AccessKeyId");
+	secret = aws_json_str(root, "SecretAccessKey");
+	token = aws_json_str(root, "Token");
+	exp = aws_json_str(root, "Expiration");
 	rc = aws_credentials_set(c, id, secret, token, exp, "credentials answer", errmsg, errlen);
 out:
-	if (rc)
-		aws_credentials_clear(c);
-	if (root)
-		json_object_put(root);
-	json_tokener_free(tok);
+	json_object_put(root);
 	return rc;
 }
 

@@ -147,7 +147,21 @@ int aws_credentials_set(struct aws_credentials *c, const char *id, const char *s
 	return DX_E_VALIDATION;
 }
 
-static const char *json_str(json_object *o, const char *key)
+json_object *aws_json_object(const char *json, size_t len)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *root = json_tokener_parse_ex(tok, json, (int)len);
+
+	if (root && (json_tokener_get_error(tok) != json_tokener_success ||
+		     !json_object_is_type(root, json_type_object))) {
+		json_object_put(root);
+		root = NULL;
+	}
+	json_tokener_free(tok);
+	return root;
+}
+
+const char *aws_json_str(json_object *o, const char *key)
 {
 	json_object *v;
 
@@ -159,8 +173,7 @@ static const char *json_str(json_object *o, const char *key)
 int aws_credentials_parse_json(const char *json, size_t len, struct aws_credentials *c, char *errmsg,
 			       size_t errlen)
 {
-	json_tokener *tok;
-	json_object *root = NULL, *ver;
+	json_object *root, *ver;
 	const char *id, *secret, *token, *exp;
 	int rc = 0;
 
@@ -169,13 +182,10 @@ int aws_credentials_parse_json(const char *json, size_t len, struct aws_credenti
 		snprintf(errmsg, errlen, "credentials JSON larger than %d bytes", CRED_FILE_MAX);
 		return DX_E_TOOLARGE;
 	}
-	tok = json_tokener_new();
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(root, json_type_object)) {
+	root = aws_json_object(json, len);
+	if (!root) {
 		snprintf(errmsg, errlen, "credentials are not a complete JSON object");
-		rc = DX_E_BADJSON;
-		goto out;
+		return DX_E_BADJSON;
 	}
 	if (!json_object_object_get_ex(root, "Version", &ver) || !json_object_is_type(ver, json_type_int) ||
 	    json_object_get_int(ver) != 1) {
@@ -183,17 +193,13 @@ int aws_credentials_parse_json(const char *json, size_t len, struct aws_credenti
 		rc = DX_E_VALIDATION;
 		goto out;
 	}
-	id = json_str(root, "AccessKeyId");
-	secret = json_str(root, "SecretAccessKey");
-	token = json_str(root, "SessionToken");
-	exp = json_str(root, "Expiration");
+	id = aws_json_str(root, "AccessKeyId");
+	secret = aws_json_str(root, "SecretAccessKey");
+	token = aws_json_str(root, "SessionToken");
+	exp = aws_json_str(root, "Expiration");
 	rc = aws_credentials_set(c, id, secret, token, exp, "credentials JSON", errmsg, errlen);
 out:
-	if (rc)
-		aws_credentials_clear(c);
-	if (root)
-		json_object_put(root);
-	json_tokener_free(tok);
+	json_object_put(root);
 	return rc;
 }
 

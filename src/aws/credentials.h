@@ -42,6 +42,14 @@ int aws_credentials_from_env(struct aws_credentials *c, char *errmsg, size_t err
 int aws_credentials_parse_json(const char *json, size_t len, struct aws_credentials *c, char *errmsg,
 			       size_t errlen);
 
+/* Parses json (len bytes) as one complete JSON object: the object (free
+ * with json_object_put) or NULL. */
+struct json_object;
+struct json_object *aws_json_object(const char *json, size_t len);
+
+/* The string member key of o, or NULL. */
+const char *aws_json_str(struct json_object *o, const char *key);
+
 /*
  * Fills c from the values of a credentials document: id and secret
  * required, token optional (NULL), exp an optional RFC 3339 time (NULL or
