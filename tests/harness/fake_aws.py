@@ -52,7 +52,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_bedrock import serve, verify_signature  # noqa: E402  (one verifier, one server loop)
+from fake_bedrock import parse_keys, serve, verify_signature  # noqa: E402  (one verifier, one server loop)
 try:  # every secret issued is one the no-secrets-in-logs test looks for
     from docxp_stack import record_secret  # noqa: E402
 except ImportError:  # pragma: no cover
@@ -73,10 +73,7 @@ class State:
         self.lock = threading.Lock()
         self.region = args.region
         self.registry = args.registry
-        self.keys = {}
-        for kv in filter(None, (args.keys or "").split(",")):
-            k, _, v = kv.partition(":")
-            self.keys[k] = v
+        self.keys = parse_keys(args.keys)
         self.cfg = {"ttl": args.ttl, "fail": set(),
                     "roles": set(filter(None, (args.roles or "").split(","))),
                     "web_tokens": set(filter(None, (args.web_tokens or "").split(","))),

@@ -62,15 +62,21 @@ AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([^/]+)/(
 MAX_BODY = 1 << 20
 
 
+def parse_keys(spec):
+    """"AKID:SECRET,..." (the fakes' --keys) as {akid: secret}."""
+    keys = {}
+    for kv in filter(None, (spec or "").split(",")):
+        k, _, v = kv.partition(":")
+        keys[k] = v
+    return keys
+
+
 class State:
     def __init__(self, args):
         self.lock = threading.Lock()
         self.region = args.region
         self.model = args.model
-        self.keys = {}
-        for kv in filter(None, (args.keys or "").split(",")):
-            k, _, v = kv.partition(":")
-            self.keys[k] = v
+        self.keys = parse_keys(args.keys)
         self.credfile = args.credentials_file
         self.credfile_sig = None
         # credentials issued by tests/harness/fake_aws.py (STS, IMDS, the
