@@ -10,3 +10,4 @@ include $(srcdir)/tests/unit/api/local.mk
 include $(srcdir)/tests/unit/aws/local.mk
 include $(srcdir)/tests/unit/search/local.mk
 include $(srcdir)/tests/unit/embed/local.mk
+EXTRA_DIST += tests/unit/replay_util.h

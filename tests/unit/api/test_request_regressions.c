@@ -18,38 +18,15 @@
 
 #include <cmocka.h>
 
+#include "../replay_util.h"
 #include "request_fuzz.h"
-#include "util/buf.h"
 
-/* Runs every file of dir through fn; returns how many there were. */
-static int replay_dir(const char *dir, int (*fn)(const uint8_t *, size_t))
+static void replay_one(const char *name, const char *data, size_t len, void *arg)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
+	int (*fn)(const uint8_t *, size_t) = ((const struct request_fuzz_target *)arg)->fn;
 
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		char path[2048], chunk[4096];
-		struct buf b;
-		size_t got;
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		f = fopen(path, "rb");
-		assert_non_null(f);
-		buf_init(&b, 0);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			assert_int_equal(buf_add(&b, chunk, got), 0);
-		fclose(f);
-		assert_int_equal(fn((const uint8_t *)(b.len ? buf_str(&b) : ""), b.len), 0);
-		buf_release(&b);
-		n++;
-	}
-	closedir(d);
-	return n;
+	if (fn((const uint8_t *)data, len) != 0)
+		fail_msg("input %s broke a rule of the decoder", name);
 }
 
 static void test_replay(void **state)
@@ -60,7 +37,7 @@ static void test_replay(void **state)
 	int n;
 
 	snprintf(dir, sizeof(dir), "%s/tests/fuzz/requests/%s", srcdir ? srcdir : "..", t->name);
-	n = replay_dir(dir, t->fn);
+	n = replay_dir(dir, replay_one, (void *)t);
 	print_message("%s: replayed %d inputs\n", t->name, n);
 	assert_true(n > 0);
 }

@@ -16,52 +16,35 @@
 #include <cmocka.h>
 
 #include "extract/extract.h"
-#include "index/chunkproc.h"
 #include "util/arena.h"
-#include "util/buf.h"
 #include "util/utf8.h"
+
+#include "../replay_util.h"
+
+static void replay_one(const char *name, const char *data, size_t len, void *arg)
+{
+	static const struct extract_options opt = {60, 10};
+	struct entity_list out = {0};
+	struct arena *a;
+
+	(void)arg;
+	if (!utf8_valid(data, len))
+		return;
+	a = arena_new();
+	/* The name carries the language: "crash-1.java". */
+	assert_int_equal(extract_file(a, &opt, name, data, len, &out), 0);
+	arena_free(a);
+}
 
 static void test_replay(void **state)
 {
-	static const struct extract_options opt = {60, 10};
 	const char *srcdir = getenv("DOCXP_SRCDIR");
 	char dir[1024];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
+	int n;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/fuzz/regressions", srcdir ? srcdir : "..");
-	d = opendir(dir);
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		char path[2048];
-		struct arena *a;
-		struct entity_list out = {0};
-		struct buf b;
-		char chunk[4096];
-		size_t got;
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		f = fopen(path, "rb");
-		assert_non_null(f);
-		buf_init(&b, 0);
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			assert_int_equal(buf_add(&b, chunk, got), 0);
-		fclose(f);
-		if (utf8_valid(buf_str(&b), b.len)) {
-			a = arena_new();
-			/* The name carries the language: "crash-1.java". */
-			assert_int_equal(extract_file(a, &opt, de->d_name, buf_str(&b), b.len, &out), 0);
-			arena_free(a);
-		}
-		buf_release(&b);
-		n++;
-	}
-	closedir(d);
+	n = replay_dir(dir, replay_one, NULL);
 	print_message("replayed %d inputs\n", n);
 	assert_true(n > 0);
 }
