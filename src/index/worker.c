@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <json-c/json.h>
 #include <systemd/sd-daemon.h>
@@ -312,6 +313,51 @@ static int worker_keep_lease(void *arg)
 	return chunkstore_renew_lease(&k->w->db, k->w->name, k->chunk_id, k->w->cfg->lease_seconds);
 }
 
+/*
+ * A worker died while the previous attempt of this chunk was on path: the
+ * file may kill every worker (a poison file), or the death had another
+ * cause (a kill, an OOM elsewhere, a restart). Decides by processing the
+ * file once in a child process: false when the child dies or does not end
+ * within half a lease (or cannot be started), true when it finishes.
+ */
+static bool worker_file_survives(struct worker *w, const struct chunk_claim *claim, const char *path)
+{
+	double deadline = now_seconds() + w->cfg->lease_seconds / 2.0;
+	int status = 0;
+	pid_t pid, got;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		log_warn("could not fork to retry a file that crashed a worker: %s | path=%s",
+			 strerror(errno), path);
+		return false;
+	}
+	if (pid == 0) {
+		const struct extract_options xopt = {w->cfg->window_lines, w->cfg->window_overlap};
+		struct arena *a = arena_new();
+		struct file_result r;
+
+		memset(&r, 0, sizeof(r));
+		chunkproc_file(a, &xopt, claim->repo_path, path, claim->max_file_bytes, NULL, &r);
+		_exit(0);
+	}
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 && now_seconds() < deadline)
+		usleep(20000);
+	if (got == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		log_warn("a file that crashed a worker hangs a test process too | path=%s", path);
+		return false;
+	}
+	if (got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		log_notice("a file that was being processed when a worker died is fine on its own | path=%s",
+			   path);
+		return true;
+	}
+	return false;
+}
+
 /* What became of a chunk message. */
 enum chunk_fate {
 	CHUNK_HANDLED, /* done, dead-lettered, or not ours to do: acknowledge */
@@ -396,7 +442,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	tracking = claim.attempts > 1;
 	files = arena_zalloc(a, (claim.npaths + 1) * sizeof(*files));
 	for (i = 0; i < claim.npaths; i++) {
-		if (claim.crashed_path && strcmp(claim.crashed_path, claim.paths[i]) == 0) {
+		if (claim.crashed_path && strcmp(claim.crashed_path, claim.paths[i]) == 0 &&
+		    !worker_file_survives(w, &claim, claim.paths[i])) {
 			files[i].path = claim.paths[i];
 			files[i].outcome = FILE_FAILED;
 			files[i].reason = "worker_crash";

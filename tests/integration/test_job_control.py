@@ -340,6 +340,45 @@ def test_crashing_file_isolated():
             stop_checked(s)
 
 
+def test_innocent_death_spares_the_file():
+    """A worker that died on a file for another reason than the file (here:
+    the fault is switched off before the attempt that would blame it) does
+    not cost that file: the retry processes it once in a child process, sees
+    it survive, and indexes it."""
+    env = {"DOCXP_FAULT_CRASH_GLOB": CRASH_PATH}
+    s = Stack(workers=1, extra_conf=CONF, name="docxp-jobctl-innocent")
+    s.start()
+    try:
+        eq(s.kill_worker("w1", sig=signal.SIGTERM), 0, "plain worker's exit status on SIGTERM")
+        s.add_worker("w1", env=env)
+        path = repo("innocent", NSMALL)
+        job_id = s.start_job(path, "full", limits={"chunk_size": 10})
+        t0 = time.monotonic()
+        crashes = []
+        while True:
+            if s.dead_workers():
+                crashes.append(s.kill_worker("w1"))
+                # two deaths on the file (the second one tracked): from now
+                # on the file is harmless, as after an unrelated kill
+                s.add_worker("w1", env=env if len(crashes) < 2 else None)
+            j = s.job(job_id)
+            if j["status"] in TERMINAL_STATES:
+                break
+            ok(time.monotonic() - t0 < 90, "job not done in 90s; crashes %s" % crashes, j)
+            time.sleep(0.1)
+        eq(len(crashes), 2, "deaths before the fault was switched off")
+        eq(j["status"], "completed", "status")
+        eq(j["files_failed"], 0, "files_failed")
+        eq(j["files_processed"], NSMALL, "files_processed")
+        with open(s.path("logs", "w1.log"), errors="replace") as f:
+            ok("is fine on its own | path=%s" % CRASH_PATH in f.read(), "the worker said why it kept the file")
+    except BaseException:
+        s.failed = True
+        raise
+    finally:
+        stop_checked(s)
+
+
 def test_cleanup():
     shutil.rmtree(state["base"], ignore_errors=True)
 
