@@ -26,12 +26,16 @@
 
 int cli_migrate(const struct conf *cfg)
 {
+	bool pg_keyword = cfg->search_keyword_index && strcmp(cfg->search_keyword_index, "postgresql") == 0;
 	struct db db;
-	int applied = 0, rc;
+	int applied = 0, changed = 0, rc;
 
 	rc = db_connect(&db, cfg->database_uri);
 	if (rc == 0)
 		rc = migrate_run(&db, &applied);
+	/* The keyword leg's indexes follow [search] keyword_index. */
+	if (rc == 0)
+		rc = migrate_search_indexes(&db, pg_keyword, &changed);
 	if (rc) {
 		fprintf(stderr, "docxp migrate: %s\n", db.errmsg);
 		db_close(&db);
@@ -39,6 +43,10 @@ int cli_migrate(const struct conf *cfg)
 	}
 	printf("schema at version %d (%d migration%s applied)\n", migrate_current_version(&db), applied,
 	       applied == 1 ? "" : "s");
+	if (changed)
+		printf("%s %d PostgreSQL keyword search index%s (keyword_index = %s)\n",
+		       pg_keyword ? "created" : "dropped", changed, changed == 1 ? "" : "es",
+		       pg_keyword ? "postgresql" : "memory");
 	db_close(&db);
 	return 0;
 }

@@ -438,20 +438,12 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 
 static int chunkstore_temp_tables(struct db *db)
 {
-	/* Per connection; ON COMMIT DELETE ROWS empties them after each chunk. */
-	return db_exec(
-	    db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
-		" size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
-		"CREATE TEMP TABLE IF NOT EXISTS chunk_entities (path text, ordinal int, kind text,"
-		" name text, qualified_name text, parent text, signature text, metadata jsonb,"
-		" language text, start_line int, end_line int,"
-		" content text, content_sha256 text, search_tsv tsvector) ON COMMIT DELETE ROWS;"
-		"CREATE TEMP TABLE IF NOT EXISTS chunk_links (path text, entity_ordinal int, ordinal int,"
-		" kind text, target text) ON COMMIT DELETE ROWS;"
-		"CREATE TEMP TABLE IF NOT EXISTS chunk_vectors (path text, entity_ordinal int, window_no int,"
-		" scale real, vec bytea) ON COMMIT DELETE ROWS;"
-		"CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
-		" message text) ON COMMIT DELETE ROWS");
+	/* Per connection; ON COMMIT DELETE ROWS empties them after each chunk.
+	 * Entities, their links and vectors go straight to their tables. */
+	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
+			   " size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
+			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
+			   " message text) ON COMMIT DELETE ROWS");
 }
 
 static int copy_files(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
@@ -480,14 +472,111 @@ static int copy_files(struct db *db, struct arena *a, const struct file_result *
 	return copy_done(db, &line, rc);
 }
 
-static int copy_entities(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
+/* The rows of one chunk's files: the ids its entities and their links
+ * and vectors are written with. */
+struct chunk_rows {
+	const char *repo_id;
+	const char **file_ids;	 /* by index in files[]; NULL unless processed */
+	const char **entity_ids; /* the processed files' entities, in order */
+	size_t nentities;
+};
+
+/*
+ * Replaces the rows of the chunk's processed files (chunk_files, already
+ * copied): removes their old entities (with their links and vectors),
+ * upserts the files and takes ids for the new entities, so that entities,
+ * links and vectors are copied straight into their tables. The paths are
+ * passed as an array so that the deletion finds old entities by index
+ * whatever the size of the table.
+ */
+static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			      const struct file_result *files, size_t nfiles, struct chunk_rows *rows)
+{
+	const char *params[3];
+	struct pg_result *res;
+	struct buf paths;
+	size_t i, nprocessed = 0;
+	int rc = 0, r;
+
+	memset(rows, 0, sizeof(*rows));
+	rows->repo_id = fmt_int(a, claim->repo_id);
+	rows->file_ids = arena_zalloc(a, (nfiles + 1) * sizeof(*rows->file_ids));
+	buf_init(&paths, 0);
+	buf_addstr(&paths, "{");
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		if (files[i].outcome != FILE_PROCESSED)
+			continue;
+		rc = array_add_elem(&paths, files[i].path, nprocessed++ == 0);
+		rows->nentities += files[i].entities.count;
+	}
+	if (rc == 0)
+		rc = buf_addstr(&paths, "}");
+	if (rc || nprocessed == 0) {
+		buf_release(&paths);
+		return rc;
+	}
+	params[0] = rows->repo_id;
+	params[1] = arena_strdup(a, buf_str(&paths));
+	buf_release(&paths);
+	rc = db_query(db, a,
+		      "DELETE FROM entities WHERE file_id IN"
+		      " (SELECT id FROM files WHERE repository_id = $1::bigint AND path = ANY($2::text[]))",
+		      2, params, NULL);
+	if (rc)
+		return rc;
+	params[1] = claim->job_id;
+	params[2] = claim->commit_sha;
+	rc = db_query(
+	    db, a,
+	    "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
+	    " job_id, commit_sha, indexed_at)"
+	    " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
+	    " FROM chunk_files"
+	    " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
+	    " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
+	    " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
+	    " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at"
+	    " RETURNING path, id",
+	    3, params, &res);
+	if (rc)
+		return rc;
+	for (r = 0; r < db_nrows(res); r++)
+		for (i = 0; i < nfiles; i++)
+			if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i] &&
+			    strcmp(files[i].path, db_value(res, r, 0)) == 0) {
+				rows->file_ids[i] = db_value(res, r, 1);
+				break;
+			}
+	for (i = 0; i < nfiles; i++)
+		if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i])
+			return DX_E_INTERNAL;
+	if (rows->nentities == 0)
+		return 0;
+	params[0] = fmt_int(a, (int64_t)rows->nentities);
+	rc = db_query(db, a, "SELECT nextval('entities_id_seq') FROM generate_series(1, $1::int)", 1, params,
+		      &res);
+	if (rc)
+		return rc;
+	if ((size_t)db_nrows(res) != rows->nentities)
+		return DX_E_INTERNAL;
+	rows->entity_ids = arena_alloc(a, rows->nentities * sizeof(*rows->entity_ids));
+	for (i = 0; i < rows->nentities; i++)
+		rows->entity_ids[i] = db_value(res, (int)i, 0);
+	return 0;
+}
+
+static int copy_entities(struct db *db, struct arena *a, const struct chunk_rows *rows,
+			 const struct file_result *files, size_t nfiles)
 {
 	struct buf line;
-	size_t i, j;
+	size_t i, j, n = 0;
 	int rc;
 
 	buf_init(&line, 0);
-	rc = db_copy_begin(db, "COPY chunk_entities FROM STDIN");
+	rc = db_copy_begin(db,
+			   "COPY entities (id, file_id, repository_id, ordinal, kind, name, qualified_name,"
+			   " parent, signature, metadata, language, start_line, end_line, content,"
+			   " content_sha256, search_tsv) FROM STDIN");
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
@@ -498,7 +587,11 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 			char hex[DIGEST_SHA256_HEXLEN + 1];
 
 			digest_sha256_hex(e->text, e->text_len, hex);
-			rc = copy_field(&line, f->path, false);
+			rc = copy_field(&line, rows->entity_ids[n++], false);
+			if (rc == 0)
+				rc = copy_field(&line, rows->file_ids[i], false);
+			if (rc == 0)
+				rc = copy_field(&line, rows->repo_id, false);
 			if (rc == 0)
 				rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
 			if (rc == 0)
@@ -532,26 +625,28 @@ static int copy_entities(struct db *db, struct arena *a, const struct file_resul
 	return copy_done(db, &line, rc);
 }
 
-static int copy_links(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
+static int copy_links(struct db *db, struct arena *a, const struct chunk_rows *rows,
+		      const struct file_result *files, size_t nfiles)
 {
 	struct buf line;
-	size_t i, j, k;
+	size_t i, j, k, n = 0;
 	int rc;
 
 	buf_init(&line, 0);
-	rc = db_copy_begin(db, "COPY chunk_links FROM STDIN");
+	rc = db_copy_begin(db,
+			   "COPY entity_links (entity_id, repository_id, ordinal, kind, target) FROM STDIN");
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
 		if (f->outcome != FILE_PROCESSED)
 			continue;
-		for (j = 0; rc == 0 && j < f->entities.count; j++) {
+		for (j = 0; rc == 0 && j < f->entities.count; j++, n++) {
 			const struct entity *e = &f->entities.items[j];
 
 			for (k = 0; rc == 0 && k < e->nlinks; k++) {
-				rc = copy_field(&line, f->path, false);
+				rc = copy_field(&line, rows->entity_ids[n], false);
 				if (rc == 0)
-					rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+					rc = copy_field(&line, rows->repo_id, false);
 				if (rc == 0)
 					rc = copy_field(&line, fmt_int(a, (int64_t)k), false);
 				if (rc == 0)
@@ -566,31 +661,39 @@ static int copy_links(struct db *db, struct arena *a, const struct file_result *
 	return copy_done(db, &line, rc);
 }
 
-static int copy_vectors(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles,
-			int dims)
+static int copy_vectors(struct db *db, struct arena *a, const struct chunk_rows *rows,
+			const struct file_result *files, size_t nfiles, const char *model, int dims)
 {
 	static const char hexdigits[] = "0123456789abcdef";
 	struct buf line;
-	size_t i, j, w;
+	size_t i, j, w, n = 0;
 	int rc, d;
 
 	buf_init(&line, 0);
-	rc = db_copy_begin(db, "COPY chunk_vectors FROM STDIN");
+	rc = db_copy_begin(db,
+			   "COPY entity_embeddings (entity_id, repository_id, model, window_no, scale, vec)"
+			   " FROM STDIN");
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
-		if (f->outcome != FILE_PROCESSED || !f->vectors)
+		if (f->outcome != FILE_PROCESSED)
 			continue;
-		for (j = 0; rc == 0 && j < f->entities.count; j++) {
+		if (!f->vectors) {
+			n += f->entities.count;
+			continue;
+		}
+		for (j = 0; rc == 0 && j < f->entities.count; j++, n++) {
 			for (w = 0; rc == 0 && w < f->entities.items[j].nembed; w++) {
 				const struct entity_vector *v = &f->vectors[j][w];
 				char hex[3];
 
 				if (!v->q)
 					continue;
-				rc = copy_field(&line, f->path, false);
+				rc = copy_field(&line, rows->entity_ids[n], false);
 				if (rc == 0)
-					rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+					rc = copy_field(&line, rows->repo_id, false);
+				if (rc == 0)
+					rc = copy_field(&line, model, false);
 				if (rc == 0)
 					rc = copy_field(&line, fmt_int(a, (int64_t)w), false);
 				if (rc == 0)
@@ -667,6 +770,7 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	int dims = 0;
 	int64_t processed = 0, skipped = 0, failed = 0, entities = 0, bytes = 0;
 	const char *params[9];
+	struct chunk_rows rows;
 	struct pg_result *res;
 	struct buf reasons;
 	size_t i, j;
@@ -732,73 +836,21 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	}
 	rc = copy_files(db, a, files, nfiles);
 	if (rc == 0)
-		rc = copy_entities(db, a, files, nfiles);
-	if (rc == 0)
-		rc = copy_links(db, a, files, nfiles);
+		rc = chunk_rows_prepare(db, a, claim, files, nfiles, &rows);
+	if (rc == 0 && rows.nentities > 0)
+		rc = copy_entities(db, a, &rows, files, nfiles);
+	if (rc == 0 && rows.nentities > 0)
+		rc = copy_links(db, a, &rows, files, nfiles);
 	/* The model name ends with the dimensions: "local/docxp-hash-v1/1024". */
 	if (embed_model && strrchr(embed_model, '/'))
 		dims = atoi(strrchr(embed_model, '/') + 1);
-	if (rc == 0 && embed_model && dims > 0)
-		rc = copy_vectors(db, a, files, nfiles, dims);
+	if (rc == 0 && rows.nentities > 0 && embed_model && dims > 0)
+		rc = copy_vectors(db, a, &rows, files, nfiles, embed_model, dims);
 	if (rc == 0)
 		rc = copy_issues(db, files, nfiles);
 	if (rc)
 		goto fail;
-
-	params[0] = fmt_int(a, claim->repo_id);
-	params[1] = claim->job_id;
-	params[2] = claim->commit_sha;
-	rc = db_query(
-	    db, a,
-	    "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
-	    " job_id, commit_sha, indexed_at)"
-	    " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
-	    " FROM chunk_files"
-	    " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
-	    " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
-	    " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
-	    " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at",
-	    3, params, NULL);
-	if (rc)
-		goto fail;
-	/* Entities of a file are replaced as a whole. */
-	rc = db_query(db, a,
-		      "DELETE FROM entities e USING files f, chunk_files c"
-		      " WHERE e.file_id = f.id AND f.repository_id = $1::bigint AND f.path = c.path",
-		      1, params, NULL);
-	if (rc)
-		goto fail;
-	rc = db_query(
-	    db, a,
-	    "INSERT INTO entities (file_id, repository_id, ordinal, kind, name, qualified_name, parent,"
-	    " signature, metadata, language, start_line, end_line, content, content_sha256, search_tsv)"
-	    " SELECT f.id, $1::bigint, ce.ordinal, ce.kind, ce.name, ce.qualified_name, ce.parent,"
-	    " ce.signature, ce.metadata, ce.language, ce.start_line, ce.end_line, ce.content,"
-	    " ce.content_sha256, ce.search_tsv"
-	    " FROM chunk_entities ce JOIN files f ON f.repository_id = $1::bigint AND f.path = ce.path",
-	    1, params, NULL);
-	if (rc)
-		goto fail;
-	if (embed_model && dims > 0) {
-		params[1] = embed_model;
-		rc = db_query(
-		    db, a,
-		    "INSERT INTO entity_embeddings (entity_id, repository_id, window_no, model, scale, vec)"
-		    " SELECT e.id, $1::bigint, cv.window_no, $2, cv.scale, cv.vec FROM chunk_vectors cv"
-		    " JOIN files f ON f.repository_id = $1::bigint AND f.path = cv.path"
-		    " JOIN entities e ON e.file_id = f.id AND e.ordinal = cv.entity_ordinal",
-		    2, params, NULL);
-		if (rc)
-			goto fail;
-	}
-	rc = db_query(db, a,
-		      "INSERT INTO entity_links (entity_id, repository_id, ordinal, kind, target)"
-		      " SELECT e.id, $1::bigint, cl.ordinal, cl.kind, cl.target FROM chunk_links cl"
-		      " JOIN files f ON f.repository_id = $1::bigint AND f.path = cl.path"
-		      " JOIN entities e ON e.file_id = f.id AND e.ordinal = cl.entity_ordinal",
-		      1, params, NULL);
-	if (rc)
-		goto fail;
+	params[0] = rows.repo_id;
 	/* A file that is now skipped or failed leaves the index. */
 	rc = db_query(
 	    db, a,

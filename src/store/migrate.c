@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/db.h"
 #include "store/migrate.h"
@@ -90,6 +91,49 @@ unlock:
 	if (db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")") && rc == 0)
 		rc = DX_E_DB;
 out:
+	arena_free(a);
+	return rc;
+}
+
+/* The indexes of the PostgreSQL keyword leg: sql/002's definitions. */
+static const struct {
+	const char *name, *def;
+} search_indexes[] = {
+    {"entities_search_tsv_idx", "entities USING gin (search_tsv)"},
+    {"entities_name_words_idx", "entities USING gin (to_tsvector('simple', docxp_code_words(name)))"},
+    {"entities_name_trgm_idx", "entities USING gin (lower(name) gin_trgm_ops)"},
+    {"entities_qualified_name_trgm_idx", "entities USING gin (lower(qualified_name) gin_trgm_ops)"},
+};
+
+int migrate_search_indexes(struct db *db, bool wanted, int *changed)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	size_t i;
+	int rc = 0;
+
+	*changed = 0;
+	for (i = 0; i < sizeof(search_indexes) / sizeof(search_indexes[0]) && rc == 0; i++) {
+		const char *name = search_indexes[i].name;
+
+		rc = db_query(db, a, "SELECT to_regclass($1) IS NOT NULL", 1, &name, &res);
+		if (rc || (strcmp(db_value(res, 0, 0), "t") == 0) == wanted)
+			continue;
+		if (wanted) {
+			log_notice("creating search index | index=%s", name);
+			/* 4 MB pending lists, as sql/005 set them. */
+			rc = db_exec(db, arena_printf(a,
+						      "CREATE INDEX IF NOT EXISTS %s ON %s"
+						      " WITH (gin_pending_list_limit = 4096)",
+						      name, search_indexes[i].def));
+		} else {
+			log_notice("dropping search index (keyword_index is not postgresql) | index=%s",
+				   name);
+			rc = db_exec(db, arena_printf(a, "DROP INDEX IF EXISTS %s", name));
+		}
+		if (rc == 0)
+			(*changed)++;
+	}
 	arena_free(a);
 	return rc;
 }

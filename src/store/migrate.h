@@ -9,6 +9,8 @@
 #ifndef DOCXP_MIGRATE_H
 #define DOCXP_MIGRATE_H
 
+#include <stdbool.h>
+
 struct db;
 
 struct migration {
@@ -23,6 +25,13 @@ extern const unsigned int migrations_count;
 /* Applies what is missing. Returns 0 and the number applied in *applied,
  * or DX_E_DB (db->errmsg says which migration failed and why). */
 int migrate_run(struct db *db, int *applied);
+
+/*
+ * Makes the GIN indexes of the PostgreSQL keyword leg (sql/006) exist when
+ * wanted ([search] keyword_index = postgresql) and not otherwise. Sets
+ * *changed to the number of indexes created or dropped. Returns 0 or DX_E_DB.
+ */
+int migrate_search_indexes(struct db *db, bool wanted, int *changed);
 
 /* The highest applied version (0 for an empty database), or negative on error. */
 int migrate_current_version(struct db *db);

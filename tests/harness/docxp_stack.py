@@ -523,6 +523,10 @@ class Stack:
         opts = ("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
                 "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=200"
                 % (pgdir, self.pg_port))
+        # Extra server options for experiments and benchmarks, e.g.
+        # "-c shared_preload_libraries=pg_stat_statements".
+        if os.environ.get("DOCXP_PG_OPTIONS"):
+            opts += " " + os.environ["DOCXP_PG_OPTIONS"]
         self._run_checked(self._as_postgres(
             [os.path.join(bindir, "pg_ctl"), "-D", data, "-l", os.path.join(pgdir, "postgresql.log"),
              "-w", "-t", "60", "-o", opts, "start"]), "pg_ctl start", env=env, cwd="/")

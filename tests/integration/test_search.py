@@ -282,9 +282,18 @@ def test_keyword_index_modes(stack):
     ok(h["keyword_index"]["entities"] > 100 and h["keyword_index"]["bytes"] > 0, "keyword index held", h)
     ok(h["document_cache"]["hits"] > 0 and h["document_cache"]["entries"] > 0, "hit documents cached", h)
     mem = keyword_answers(stack)
+    search_indexes = ("SELECT count(*) FROM pg_indexes WHERE indexname IN ('entities_search_tsv_idx',"
+                      " 'entities_name_words_idx', 'entities_name_trgm_idx',"
+                      " 'entities_qualified_name_trgm_idx')")
+    eq(stack.psql(search_indexes)[0][0], "0", "no PostgreSQL keyword indexes in memory mode")
     stack.extra_conf.setdefault("search", {})["keyword_index"] = "postgresql"
     try:
         stack._write_config()
+        # the operator's steps: migrate (creates the indexes), restart
+        r = stack.docxp("-c", stack.config, "migrate", timeout=120)
+        eq(r.returncode, 0, "docxp migrate: " + r.stderr)
+        ok("created 4 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
+        eq(stack.psql(search_indexes)[0][0], "4", "the keyword indexes exist in postgresql mode")
         stack.stop_api()
         stack.start_api()
         st, _, h = stack.http("GET", "/api/v1/search/health")
@@ -295,8 +304,12 @@ def test_keyword_index_modes(stack):
     finally:
         stack.extra_conf["search"]["keyword_index"] = "memory"
         stack._write_config()
+        r = stack.docxp("-c", stack.config, "migrate", timeout=120)
         stack.stop_api()
         stack.start_api()
+    eq(r.returncode, 0, "docxp migrate: " + r.stderr)
+    ok("dropped 4 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
+    eq(stack.psql(search_indexes)[0][0], "0", "the keyword indexes are gone in memory mode")
     for q, m, p in zip(KEYWORD_QUERIES, mem, pg):
         eq(bool(m), bool(p), "both find something or both nothing for %r" % (q,))
         if m and p:

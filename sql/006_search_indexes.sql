@@ -1,0 +1,21 @@
+-- 006_search_indexes: the GIN indexes of the PostgreSQL keyword leg exist
+-- only where that leg is configured (issue 12).
+--
+-- Keyword search is served from docxp-api's memory by default ([search]
+-- keyword_index = memory, src/search/kwindex.c, built from search_tsv with
+-- a plain scan). The four GIN indexes of 002 serve only keyword_index =
+-- postgresql, yet every indexed entity paid for them: on openjdk's
+-- java.base (3,102 files, 76,863 entities, 2 workers) they were 9.6 s of
+-- the 16.7 s PostgreSQL spent in COPY entities, and the full index went
+-- from 170 to 261 files/s without them (bench/index).
+--
+-- They are dropped here; `docxp migrate` creates them again when the
+-- configuration says keyword_index = postgresql and drops them when it
+-- does not (src/store/migrate.c, migrate_search_indexes: the same
+-- definitions as 002, with the 4 MB pending lists of 005). A repository
+-- whose in-memory keyword index does not fit the memory budget is still
+-- searched in PostgreSQL, without these indexes: correct, but slower.
+DROP INDEX IF EXISTS entities_search_tsv_idx;
+DROP INDEX IF EXISTS entities_name_words_idx;
+DROP INDEX IF EXISTS entities_name_trgm_idx;
+DROP INDEX IF EXISTS entities_qualified_name_trgm_idx;
