@@ -100,12 +100,15 @@ static void terms_grow(struct local_terms *t)
 	free(old);
 }
 
+/* Called for every sub-word: the first byte rules out most of the list
+ * before any comparison. */
 static int local_stopword(const char *w, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(local_stopwords) / sizeof(local_stopwords[0]); i++)
-		if (strlen(local_stopwords[i]) == n && memcmp(local_stopwords[i], w, n) == 0)
+		if (local_stopwords[i][0] == w[0] && strncmp(local_stopwords[i], w, n) == 0 &&
+		    local_stopwords[i][n] == '\0')
 			return 1;
 	return 0;
 }

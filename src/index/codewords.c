@@ -227,45 +227,101 @@ static void code_words(struct cw *c, const char *t, size_t len)
 		word_end(c, off);
 }
 
-static int token_cmp(const void *pa, const void *pb, void *arg)
+/* One distinct token text of a part: its tokens are a list in position
+ * order (head, tail, next[] of the tokens). */
+struct cw_group {
+	size_t off, len;
+	size_t head, tail, count;
+};
+
+static uint64_t cw_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int group_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct cw *c = arg;
-	const struct cw_token *a = pa, *b = pb;
+	const struct cw_group *a = pa, *b = pb;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int r = memcmp(c->chars + a->off, c->chars + b->off, n);
 
 	if (r)
 		return r;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* to_tsvector's lexemes of the tokens, with weight w (setweight). */
+/*
+ * to_tsvector's lexemes of the tokens, with weight w (setweight): the
+ * tokens are grouped by text with a hash table (tokens come in position
+ * order, so each group's positions are sorted), and only the distinct
+ * texts are sorted.
+ */
 static void make_vector(struct cw *c, int w, struct cw_vector *out)
 {
-	size_t i = 0, j;
+	size_t cap = 16, mask, i, j, ngroups = 0;
+	struct cw_group *groups;
+	uint32_t *slots;
+	size_t *next;
 
 	out->n = 0;
-	if (c->ntokens > 1)
-		qsort_r(c->tokens, c->ntokens, sizeof(*c->tokens), token_cmp, c);
-	while (i < c->ntokens) {
-		struct cw_lexeme l;
-		size_t n = 1;
+	if (c->ntokens == 0)
+		return;
+	while (cap < c->ntokens * 2)
+		cap *= 2;
+	mask = cap - 1;
+	slots = xcalloc(cap, sizeof(*slots)); /* group index + 1; 0 is empty */
+	groups = xmalloc(c->ntokens * sizeof(*groups));
+	next = xmalloc(c->ntokens * sizeof(*next));
+	for (i = 0; i < c->ntokens; i++) {
+		const struct cw_token *t = &c->tokens[i];
+		const char *txt = c->chars + t->off;
+		size_t h = (size_t)cw_hash(txt, t->len) & mask;
+		struct cw_group *g;
 
-		/* Count this lexeme's tokens first: its positions are one run. */
-		for (j = i + 1;
-		     j < c->ntokens && c->tokens[j].len == c->tokens[i].len &&
-		     memcmp(c->chars + c->tokens[j].off, c->chars + c->tokens[i].off, c->tokens[i].len) == 0;
-		     j++)
-			n++;
-		l.off = c->tokens[i].off;
-		l.len = c->tokens[i].len;
-		l.pos_off = pos_reserve(c, n);
+		while (slots[h]) {
+			g = &groups[slots[h] - 1];
+			if (g->len == t->len && memcmp(c->chars + g->off, txt, t->len) == 0)
+				break;
+			h = (h + 1) & mask;
+		}
+		next[i] = SIZE_MAX;
+		if (!slots[h]) {
+			g = &groups[ngroups++];
+			g->off = t->off;
+			g->len = t->len;
+			g->head = g->tail = i;
+			g->count = 1;
+			slots[h] = (uint32_t)ngroups;
+			continue;
+		}
+		g = &groups[slots[h] - 1];
+		next[g->tail] = i;
+		g->tail = i;
+		g->count++;
+	}
+	free(slots);
+	if (ngroups > 1)
+		qsort_r(groups, ngroups, sizeof(*groups), group_cmp, c);
+	for (i = 0; i < ngroups; i++) {
+		const struct cw_group *g = &groups[i];
+		struct cw_lexeme l;
+		uint16_t *pp;
+
+		l.off = g->off;
+		l.len = g->len;
+		l.pos_off = pos_reserve(c, g->count);
 		l.npos = 0;
-		for (j = i; j < i + n; j++) {
+		pp = c->pos + l.pos_off;
+		for (j = g->head; j != SIZE_MAX; j = next[j]) {
 			int p = TS_LIMITPOS(c->tokens[j].pos);
-			uint16_t *pp = c->pos + l.pos_off;
 
 			if (l.npos == 0) {
 				pp[l.npos++] = (uint16_t)p;
@@ -276,10 +332,11 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 				pp[l.npos++] = (uint16_t)p;
 		}
 		for (j = 0; j < l.npos; j++)
-			c->pos[l.pos_off + j] = (uint16_t)((c->pos[l.pos_off + j] & 0x3fff) | (w << 14));
+			pp[j] = (uint16_t)((pp[j] & 0x3fff) | (w << 14));
 		vector_push(out, &l);
-		i += n;
 	}
+	free(groups);
+	free(next);
 	c->ntokens = 0;
 }
 
