@@ -189,7 +189,7 @@ void chunkproc_search_docs(struct arena *a, struct file_result *out)
 	size_t j;
 
 	buf_init(&b, 0);
-	out->search_tsv = arena_zalloc(a, (out->entities.count + 1) * sizeof(char *));
+	out->search_docs = arena_zalloc(a, (out->entities.count + 1) * sizeof(*out->search_docs));
 	for (j = 0; j < out->entities.count; j++) {
 		const struct entity *e = &out->entities.items[j];
 		char *javadoc;
@@ -197,9 +197,14 @@ void chunkproc_search_docs(struct arena *a, struct file_result *out)
 		if (codewords_javadoc(e->metadata, &javadoc) != 0)
 			continue;
 		buf_reset(&b);
-		if (codewords_entity_tsv(&b, e->name, e->qualified_name, e->signature, javadoc, e->text,
-					 e->text_len) == 1)
-			out->search_tsv[j] = arena_strdup(a, buf_str(&b));
+		if (codewords_entity_tsv(&b, CODEWORDS_BINARY, e->name, e->qualified_name, e->signature,
+					 javadoc, e->text, e->text_len) == 1) {
+			char *d = arena_alloc(a, b.len);
+
+			memcpy(d, b.ptr, b.len);
+			out->search_docs[j].data = d;
+			out->search_docs[j].len = b.len;
+		}
 		free(javadoc);
 	}
 	buf_release(&b);

@@ -26,7 +26,7 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		    int64_t max_file_bytes, const char *known_sha, struct file_result *out);
 
 /*
- * Fills out->search_tsv: the search document of each extracted entity
+ * Fills out->search_docs: the search document of each extracted entity
  * (src/index/codewords.h), computed here so that the chunk's transaction
  * only stores it. Entities it does not model get NULL (PostgreSQL computes
  * theirs). Memory is taken from a.

@@ -443,8 +443,44 @@ static int write_vector(struct buf *out, const struct cw *c, const struct cw_vec
 	return rc;
 }
 
-int codewords_entity_tsv(struct buf *out, const char *name, const char *qualified_name, const char *signature,
-			 const char *javadoc, const char *content, size_t content_len)
+/* tsvectorsend: the number of lexemes, then each lexeme NUL-terminated,
+ * its number of positions and the positions (weight in the top bits), all
+ * big-endian. tsvectorrecv wants the lexemes sorted and each one's
+ * positions increasing, as make_vector and concat leave them. */
+static int write_vector_binary(struct buf *out, const struct cw *c, const struct cw_vector *v)
+{
+	unsigned char be[4];
+	size_t i, k;
+	int rc;
+
+	be[0] = (unsigned char)(v->n >> 24);
+	be[1] = (unsigned char)(v->n >> 16);
+	be[2] = (unsigned char)(v->n >> 8);
+	be[3] = (unsigned char)v->n;
+	rc = buf_add(out, be, 4);
+	for (i = 0; i < v->n && rc == 0; i++) {
+		const struct cw_lexeme *l = &v->items[i];
+
+		rc = buf_add(out, c->chars + l->off, l->len);
+		be[0] = 0;
+		be[1] = (unsigned char)(l->npos >> 8);
+		be[2] = (unsigned char)l->npos;
+		if (rc == 0)
+			rc = buf_add(out, be, 3);
+		for (k = 0; k < l->npos && rc == 0; k++) {
+			uint16_t p = c->pos[l->pos_off + k];
+
+			be[0] = (unsigned char)(p >> 8);
+			be[1] = (unsigned char)p;
+			rc = buf_add(out, be, 2);
+		}
+	}
+	return rc;
+}
+
+int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *name,
+			 const char *qualified_name, const char *signature, const char *javadoc,
+			 const char *content, size_t content_len)
 {
 	const char *q = qualified_name ? qualified_name : "", *s = signature ? signature : "";
 	const char *n = name ? name : "", *j = javadoc ? javadoc : "", *t = content ? content : "";
@@ -485,7 +521,7 @@ int codewords_entity_tsv(struct buf *out, const char *name, const char *qualifie
 	code_words(&c, t, content_len);
 	make_vector(&c, 0, &part);
 	concat(&c, &v[0], &part, &v[1]);
-	rc = write_vector(out, &c, &v[1]);
+	rc = form == CODEWORDS_BINARY ? write_vector_binary(out, &c, &v[1]) : write_vector(out, &c, &v[1]);
 
 	free(qs);
 	free(c.chars);

@@ -8,8 +8,8 @@
  * PostgreSQL for every entity it was most of the cost of indexing (regular
  * expressions over every body, inside the chunk's transaction). This
  * module computes the very same tsvector - same lexemes, positions and
- * weights - before the transaction opens, and the chunk ships it as a
- * tsvector literal. The SQL function stays the reference and the fallback:
+ * weights - before the transaction opens, and the chunk ships it in
+ * binary COPY. The SQL function stays the reference and the fallback:
  * for text this module does not model (anything but ASCII, where
  * PostgreSQL's locale decides what a letter is) it answers "not computed"
  * and PostgreSQL computes the value (sql/003_index_throughput.sql).
@@ -21,15 +21,22 @@
 
 struct buf;
 
+/* How codewords_entity_tsv writes the tsvector. */
+enum codewords_form {
+	CODEWORDS_TEXT,	  /* the literal: "'find':1A,3B 'findbyemail':2A" */
+	CODEWORDS_BINARY, /* tsvectorsend's form, for binary COPY (store/copybin.h) */
+};
+
 /*
- * Appends to out the text form of docxp_entity_tsv(name, qualified_name,
- * signature, javadoc, left(content, 100000)) (NULL arguments count as
- * empty), e.g. "'find':1A,3B 'findbyemail':2A". Returns 1 when written, 0
- * when the inputs hold non-ASCII text (nothing appended: leave it to
- * PostgreSQL), or a negative status (out of its cap).
+ * Appends to out docxp_entity_tsv(name, qualified_name, signature,
+ * javadoc, left(content, 100000)) (NULL arguments count as empty) in the
+ * given form. Returns 1 when written, 0 when the inputs hold non-ASCII
+ * text (nothing appended: leave it to PostgreSQL), or a negative status
+ * (out of its cap).
  */
-int codewords_entity_tsv(struct buf *out, const char *name, const char *qualified_name, const char *signature,
-			 const char *javadoc, const char *content, size_t content_len);
+int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *name,
+			 const char *qualified_name, const char *signature, const char *javadoc,
+			 const char *content, size_t content_len);
 
 /*
  * The Javadoc text the SQL reads as metadata ->> 'javadoc' from an

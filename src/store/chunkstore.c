@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/chunkstore.h"
+#include "store/copybin.h"
 #include "store/db.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -475,9 +476,9 @@ static int copy_files(struct db *db, struct arena *a, const struct file_result *
 /* The rows of one chunk's files: the ids its entities and their links
  * and vectors are written with. */
 struct chunk_rows {
-	const char *repo_id;
-	const char **file_ids;	 /* by index in files[]; NULL unless processed */
-	const char **entity_ids; /* the processed files' entities, in order */
+	int64_t repo_id;
+	int64_t *file_ids;   /* by index in files[]; 0 unless processed */
+	int64_t *entity_ids; /* the processed files' entities, in order */
 	size_t nentities;
 };
 
@@ -499,7 +500,7 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 	int rc = 0, r;
 
 	memset(rows, 0, sizeof(*rows));
-	rows->repo_id = fmt_int(a, claim->repo_id);
+	rows->repo_id = claim->repo_id;
 	rows->file_ids = arena_zalloc(a, (nfiles + 1) * sizeof(*rows->file_ids));
 	buf_init(&paths, 0);
 	buf_addstr(&paths, "{");
@@ -515,7 +516,7 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 		buf_release(&paths);
 		return rc;
 	}
-	params[0] = rows->repo_id;
+	params[0] = fmt_int(a, rows->repo_id);
 	params[1] = arena_strdup(a, buf_str(&paths));
 	buf_release(&paths);
 	rc = db_query(db, a,
@@ -544,7 +545,7 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 		for (i = 0; i < nfiles; i++)
 			if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i] &&
 			    strcmp(files[i].path, db_value(res, r, 0)) == 0) {
-				rows->file_ids[i] = db_value(res, r, 1);
+				rows->file_ids[i] = db_int64(res, r, 1);
 				break;
 			}
 	for (i = 0; i < nfiles; i++)
@@ -561,22 +562,37 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 		return DX_E_INTERNAL;
 	rows->entity_ids = arena_alloc(a, rows->nentities * sizeof(*rows->entity_ids));
 	for (i = 0; i < rows->nentities; i++)
-		rows->entity_ids[i] = db_value(res, (int)i, 0);
+		rows->entity_ids[i] = db_int64(res, (int)i, 0);
 	return 0;
 }
 
-static int copy_entities(struct db *db, struct arena *a, const struct chunk_rows *rows,
-			 const struct file_result *files, size_t nfiles)
+/* Sends a binary COPY stream's buffer when it is large, or (last) all of
+ * it with the trailer. */
+static int copybin_flush(struct db *db, struct buf *b, bool last)
 {
-	struct buf line;
+	int rc = 0;
+
+	if (last)
+		rc = copybin_trailer(b);
+	if (rc == 0 && (last || b->len > 256 * 1024))
+		rc = copy_flush(db, b);
+	return rc;
+}
+
+static int copy_entities(struct db *db, const struct chunk_rows *rows, const struct file_result *files,
+			 size_t nfiles)
+{
+	struct buf b;
 	size_t i, j, n = 0;
 	int rc;
 
-	buf_init(&line, 0);
+	buf_init(&b, 0);
 	rc = db_copy_begin(db,
 			   "COPY entities (id, file_id, repository_id, ordinal, kind, name, qualified_name,"
 			   " parent, signature, metadata, language, start_line, end_line, content,"
-			   " content_sha256, search_tsv) FROM STDIN");
+			   " content_sha256, search_tsv) FROM STDIN (FORMAT binary)");
+	if (rc == 0)
+		rc = copybin_header(&b);
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
@@ -584,57 +600,65 @@ static int copy_entities(struct db *db, struct arena *a, const struct chunk_rows
 			continue;
 		for (j = 0; rc == 0 && j < f->entities.count; j++) {
 			const struct entity *e = &f->entities.items[j];
+			const struct search_doc *doc = f->search_docs ? &f->search_docs[j] : NULL;
 			char hex[DIGEST_SHA256_HEXLEN + 1];
 
 			digest_sha256_hex(e->text, e->text_len, hex);
-			rc = copy_field(&line, rows->entity_ids[n++], false);
+			rc = copybin_row(&b, 16);
 			if (rc == 0)
-				rc = copy_field(&line, rows->file_ids[i], false);
+				rc = copybin_int8(&b, rows->entity_ids[n++]);
 			if (rc == 0)
-				rc = copy_field(&line, rows->repo_id, false);
+				rc = copybin_int8(&b, rows->file_ids[i]);
 			if (rc == 0)
-				rc = copy_field(&line, fmt_int(a, (int64_t)j), false);
+				rc = copybin_int8(&b, rows->repo_id);
 			if (rc == 0)
-				rc = copy_field(&line, e->kind, false);
+				rc = copybin_int4(&b, (int32_t)j);
 			if (rc == 0)
-				rc = copy_field(&line, e->name, false);
+				rc = copybin_text(&b, e->kind);
 			if (rc == 0)
-				rc = copy_field(&line, e->qualified_name, false);
+				rc = copybin_text(&b, e->name);
 			if (rc == 0)
-				rc = copy_field(&line, e->parent, false);
+				rc = copybin_text(&b, e->qualified_name);
 			if (rc == 0)
-				rc = copy_field(&line, e->signature, false);
+				rc = copybin_text(&b, e->parent);
 			if (rc == 0)
-				rc = copy_field(&line, e->metadata ? e->metadata : "{}", false);
+				rc = copybin_text(&b, e->signature);
 			if (rc == 0)
-				rc = copy_field(&line, f->language, false);
+				rc = copybin_jsonb(&b, e->metadata ? e->metadata : "{}");
 			if (rc == 0)
-				rc = copy_field(&line, fmt_int(a, e->start_line), false);
+				rc = copybin_text(&b, f->language);
 			if (rc == 0)
-				rc = copy_field(&line, fmt_int(a, e->end_line), false);
+				rc = copybin_int4(&b, e->start_line);
 			if (rc == 0)
-				rc = copy_field(&line, e->text, false);
+				rc = copybin_int4(&b, e->end_line);
 			if (rc == 0)
-				rc = copy_field(&line, hex, false);
+				rc = copybin_text(&b, e->text);
 			if (rc == 0)
-				rc = copy_field(&line, f->search_tsv ? f->search_tsv[j] : NULL, true);
-			if (rc == 0 && line.len > 256 * 1024)
-				rc = copy_flush(db, &line);
+				rc = copybin_text(&b, hex);
+			if (rc == 0)
+				rc = doc && doc->data ? copybin_bytes(&b, doc->data, doc->len)
+						      : copybin_null(&b);
+			if (rc == 0)
+				rc = copybin_flush(db, &b, false);
 		}
 	}
-	return copy_done(db, &line, rc);
+	if (rc == 0)
+		rc = copybin_flush(db, &b, true);
+	return copy_done(db, &b, rc);
 }
 
-static int copy_links(struct db *db, struct arena *a, const struct chunk_rows *rows,
-		      const struct file_result *files, size_t nfiles)
+static int copy_links(struct db *db, const struct chunk_rows *rows, const struct file_result *files,
+		      size_t nfiles)
 {
-	struct buf line;
+	struct buf b;
 	size_t i, j, k, n = 0;
 	int rc;
 
-	buf_init(&line, 0);
-	rc = db_copy_begin(db,
-			   "COPY entity_links (entity_id, repository_id, ordinal, kind, target) FROM STDIN");
+	buf_init(&b, 0);
+	rc = db_copy_begin(db, "COPY entity_links (entity_id, repository_id, ordinal, kind, target)"
+			       " FROM STDIN (FORMAT binary)");
+	if (rc == 0)
+		rc = copybin_header(&b);
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
@@ -644,35 +668,40 @@ static int copy_links(struct db *db, struct arena *a, const struct chunk_rows *r
 			const struct entity *e = &f->entities.items[j];
 
 			for (k = 0; rc == 0 && k < e->nlinks; k++) {
-				rc = copy_field(&line, rows->entity_ids[n], false);
+				rc = copybin_row(&b, 5);
 				if (rc == 0)
-					rc = copy_field(&line, rows->repo_id, false);
+					rc = copybin_int8(&b, rows->entity_ids[n]);
 				if (rc == 0)
-					rc = copy_field(&line, fmt_int(a, (int64_t)k), false);
+					rc = copybin_int8(&b, rows->repo_id);
 				if (rc == 0)
-					rc = copy_field(&line, e->links[k].kind, false);
+					rc = copybin_int4(&b, (int32_t)k);
 				if (rc == 0)
-					rc = copy_field(&line, e->links[k].target, true);
-				if (rc == 0 && line.len > 65536)
-					rc = copy_flush(db, &line);
+					rc = copybin_text(&b, e->links[k].kind);
+				if (rc == 0)
+					rc = copybin_text(&b, e->links[k].target);
+				if (rc == 0)
+					rc = copybin_flush(db, &b, false);
 			}
 		}
 	}
-	return copy_done(db, &line, rc);
+	if (rc == 0)
+		rc = copybin_flush(db, &b, true);
+	return copy_done(db, &b, rc);
 }
 
-static int copy_vectors(struct db *db, struct arena *a, const struct chunk_rows *rows,
-			const struct file_result *files, size_t nfiles, const char *model, int dims)
+static int copy_vectors(struct db *db, const struct chunk_rows *rows, const struct file_result *files,
+			size_t nfiles, const char *model, int dims)
 {
-	static const char hexdigits[] = "0123456789abcdef";
-	struct buf line;
+	struct buf b;
 	size_t i, j, w, n = 0;
-	int rc, d;
+	int rc;
 
-	buf_init(&line, 0);
+	buf_init(&b, 0);
 	rc = db_copy_begin(db,
 			   "COPY entity_embeddings (entity_id, repository_id, model, window_no, scale, vec)"
-			   " FROM STDIN");
+			   " FROM STDIN (FORMAT binary)");
+	if (rc == 0)
+		rc = copybin_header(&b);
 	for (i = 0; rc == 0 && i < nfiles; i++) {
 		const struct file_result *f = &files[i];
 
@@ -685,38 +714,30 @@ static int copy_vectors(struct db *db, struct arena *a, const struct chunk_rows 
 		for (j = 0; rc == 0 && j < f->entities.count; j++, n++) {
 			for (w = 0; rc == 0 && w < f->entities.items[j].nembed; w++) {
 				const struct entity_vector *v = &f->vectors[j][w];
-				char hex[3];
 
 				if (!v->q)
 					continue;
-				rc = copy_field(&line, rows->entity_ids[n], false);
+				rc = copybin_row(&b, 6);
 				if (rc == 0)
-					rc = copy_field(&line, rows->repo_id, false);
+					rc = copybin_int8(&b, rows->entity_ids[n]);
 				if (rc == 0)
-					rc = copy_field(&line, model, false);
+					rc = copybin_int8(&b, rows->repo_id);
 				if (rc == 0)
-					rc = copy_field(&line, fmt_int(a, (int64_t)w), false);
+					rc = copybin_text(&b, model);
 				if (rc == 0)
-					rc = copy_field(&line, arena_printf(a, "%.9g", (double)v->scale),
-							false);
-				/* bytea hex format; the backslash is doubled for COPY. */
+					rc = copybin_int2(&b, (int16_t)w);
 				if (rc == 0)
-					rc = buf_addstr(&line, "\\\\x");
-				for (d = 0; rc == 0 && d < dims; d++) {
-					uint8_t b = (uint8_t)v->q[d];
-
-					hex[0] = hexdigits[b >> 4];
-					hex[1] = hexdigits[b & 15];
-					rc = buf_add(&line, hex, 2);
-				}
+					rc = copybin_float4(&b, v->scale);
 				if (rc == 0)
-					rc = buf_add(&line, "\n", 1);
-				if (rc == 0 && line.len > 256 * 1024)
-					rc = copy_flush(db, &line);
+					rc = copybin_bytes(&b, v->q, (size_t)dims);
+				if (rc == 0)
+					rc = copybin_flush(db, &b, false);
 			}
 		}
 	}
-	return copy_done(db, &line, rc);
+	if (rc == 0)
+		rc = copybin_flush(db, &b, true);
+	return copy_done(db, &b, rc);
 }
 
 static int copy_issues(struct db *db, const struct file_result *files, size_t nfiles)
@@ -838,19 +859,19 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	if (rc == 0)
 		rc = chunk_rows_prepare(db, a, claim, files, nfiles, &rows);
 	if (rc == 0 && rows.nentities > 0)
-		rc = copy_entities(db, a, &rows, files, nfiles);
+		rc = copy_entities(db, &rows, files, nfiles);
 	if (rc == 0 && rows.nentities > 0)
-		rc = copy_links(db, a, &rows, files, nfiles);
+		rc = copy_links(db, &rows, files, nfiles);
 	/* The model name ends with the dimensions: "local/docxp-hash-v1/1024". */
 	if (embed_model && strrchr(embed_model, '/'))
 		dims = atoi(strrchr(embed_model, '/') + 1);
 	if (rc == 0 && rows.nentities > 0 && embed_model && dims > 0)
-		rc = copy_vectors(db, a, &rows, files, nfiles, embed_model, dims);
+		rc = copy_vectors(db, &rows, files, nfiles, embed_model, dims);
 	if (rc == 0)
 		rc = copy_issues(db, files, nfiles);
 	if (rc)
 		goto fail;
-	params[0] = rows.repo_id;
+	params[0] = fmt_int(a, rows.repo_id);
 	/* A file that is now skipped or failed leaves the index. */
 	rc = db_query(
 	    db, a,

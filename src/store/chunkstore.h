@@ -121,9 +121,13 @@ struct file_result {
 	struct entity_list entities;
 	/* vectors[j][w]: entity j's embedding window w (NULL: no embedding stage) */
 	struct entity_vector **vectors;
-	/* search_tsv[j]: entity j's search document as a tsvector literal
-	 * (src/index/codewords.h); NULL (array or item): PostgreSQL computes it */
-	const char **search_tsv;
+	/* search_docs[j]: entity j's search document (search_tsv) in the
+	 * tsvector's binary form (src/index/codewords.h); data NULL (or the
+	 * array NULL): PostgreSQL computes it */
+	struct search_doc {
+		const char *data;
+		size_t len;
+	} *search_docs;
 };
 
 /* Commits a chunk's results in one transaction (see the file comment).

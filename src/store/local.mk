@@ -1,5 +1,6 @@
 libdocxp_a_SOURCES += \
 	src/store/chunkstore.c src/store/chunkstore.h \
+	src/store/copybin.c src/store/copybin.h \
 	src/store/db.c src/store/db.h \
 	src/store/dbpool.c src/store/dbpool.h \
 	src/store/jobstore.c src/store/jobstore.h \

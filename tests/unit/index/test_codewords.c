@@ -21,13 +21,74 @@
 #include "util/buf.h"
 #include "util/digest.h"
 
-static char *tsv(const char *n, const char *q, const char *s, const char *j, const char *c)
+/* The text form of a binary one (tsvectorsend's layout), checking it is
+ * well formed the way tsvectorrecv does: sorted lexemes, increasing
+ * positions, nothing left over. */
+static char *binary_to_text(const unsigned char *p, size_t len)
 {
+	static const char wchar[4] = {0, 'C', 'B', 'A'};
+	const unsigned char *end = p + len, *prev = NULL;
+	size_t prevlen = 0;
+	uint32_t n, i, k;
 	struct buf b;
 
 	buf_init(&b, 0);
-	assert_int_equal(codewords_entity_tsv(&b, n, q, s, j, c, c ? strlen(c) : 0), 1);
+	assert_true(len >= 4);
+	n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	p += 4;
+	for (i = 0; i < n; i++) {
+		const unsigned char *lex = p;
+		size_t lexlen;
+		int npos, last = 0;
+
+		while (p < end && *p)
+			p++;
+		assert_true(p + 3 <= end);
+		lexlen = (size_t)(p - lex);
+		if (prev) {
+			int r = memcmp(prev, lex, prevlen < lexlen ? prevlen : lexlen);
+
+			assert_true(r < 0 || (r == 0 && prevlen < lexlen));
+		}
+		prev = lex;
+		prevlen = lexlen;
+		p++;
+		npos = p[0] << 8 | p[1];
+		p += 2;
+		buf_printf(&b, "%s'%.*s'", i ? " " : "", (int)lexlen, (const char *)lex);
+		for (k = 0; k < (uint32_t)npos; k++) {
+			int pos;
+
+			assert_true(p + 2 <= end);
+			pos = p[0] << 8 | p[1];
+			p += 2;
+			assert_true((pos & 0x3fff) > last);
+			last = pos & 0x3fff;
+			buf_printf(&b, "%s%d", k ? "," : ":", pos & 0x3fff);
+			if (wchar[pos >> 14])
+				buf_printf(&b, "%c", wchar[pos >> 14]);
+		}
+	}
+	assert_true(p == end);
 	return buf_detach(&b);
+}
+
+/* The text form; the binary form must say the same. */
+static char *tsv(const char *n, const char *q, const char *s, const char *j, const char *c)
+{
+	struct buf b, bin;
+	char *text, *decoded;
+
+	buf_init(&b, 0);
+	buf_init(&bin, 0);
+	assert_int_equal(codewords_entity_tsv(&b, CODEWORDS_TEXT, n, q, s, j, c, c ? strlen(c) : 0), 1);
+	assert_int_equal(codewords_entity_tsv(&bin, CODEWORDS_BINARY, n, q, s, j, c, c ? strlen(c) : 0), 1);
+	text = buf_detach(&b);
+	decoded = binary_to_text((const unsigned char *)bin.ptr, bin.len);
+	assert_string_equal(decoded, text);
+	free(decoded);
+	buf_release(&bin);
+	return text;
 }
 
 static void assert_sha(char *got, const char *hex)
@@ -137,8 +198,10 @@ static void test_empty_and_non_ascii(void **state)
 	free(t);
 	buf_init(&b, 0);
 	/* PostgreSQL's locale decides about non-ASCII letters: not modelled. */
-	assert_int_equal(codewords_entity_tsv(&b, "caf\xc3\xa9", NULL, NULL, NULL, "x", 1), 0);
-	assert_int_equal(codewords_entity_tsv(&b, "x", NULL, NULL, "d\xc3\xa9j\xc3\xa0", "x", 1), 0);
+	assert_int_equal(codewords_entity_tsv(&b, CODEWORDS_TEXT, "caf\xc3\xa9", NULL, NULL, NULL, "x", 1),
+			 0);
+	assert_int_equal(
+	    codewords_entity_tsv(&b, CODEWORDS_TEXT, "x", NULL, NULL, "d\xc3\xa9j\xc3\xa0", "x", 1), 0);
 	assert_int_equal(b.len, 0);
 	buf_release(&b);
 }
