@@ -24,13 +24,22 @@
 
 #define LOCAL_MODEL    "docxp-hash-v1"
 #define LOCAL_MAX_WORD 64
-/* Words that say nothing about what code does. */
-static const char *const local_stopwords[] = {
-    "public",  "private", "protected", "static", "final", "void",  "return",   "new",	 "this",
-    "null",    "true",	  "false",     "if",	 "else",  "for",   "while",    "int",	 "the",
-    "a",       "an",	  "of",	       "to",	 "and",	  "or",	   "is",       "in",	 "import",
-    "package", "class",	  "string",    "var",	 "let",	  "const", "function", "throws",
+/* Words that say nothing about what code does, with their lengths. */
+#define SW(w)                    \
+	{                        \
+		w, sizeof(w) - 1 \
+	}
+static const struct {
+	const char *w;
+	size_t n;
+} local_stopwords[] = {
+    SW("public"), SW("private"), SW("protected"), SW("static"), SW("final"), SW("void"),     SW("return"),
+    SW("new"),	  SW("this"),	 SW("null"),	  SW("true"),	SW("false"), SW("if"),	     SW("else"),
+    SW("for"),	  SW("while"),	 SW("int"),	  SW("the"),	SW("a"),     SW("an"),	     SW("of"),
+    SW("to"),	  SW("and"),	 SW("or"),	  SW("is"),	SW("in"),    SW("import"),   SW("package"),
+    SW("class"),  SW("string"),	 SW("var"),	  SW("let"),	SW("const"), SW("function"), SW("throws"),
 };
+#undef SW
 
 struct local_term {
 	uint64_t hash;
@@ -100,15 +109,15 @@ static void terms_grow(struct local_terms *t)
 	free(old);
 }
 
-/* Called for every sub-word: the first byte rules out most of the list
- * before any comparison. */
+/* Called for every word and sub-word: lengths and first bytes rule out
+ * most of the list before any comparison. */
 static int local_stopword(const char *w, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(local_stopwords) / sizeof(local_stopwords[0]); i++)
-		if (local_stopwords[i][0] == w[0] && strncmp(local_stopwords[i], w, n) == 0 &&
-		    local_stopwords[i][n] == '\0')
+		if (local_stopwords[i].n == n && local_stopwords[i].w[0] == w[0] &&
+		    memcmp(local_stopwords[i].w, w, n) == 0)
 			return 1;
 	return 0;
 }

@@ -49,7 +49,16 @@ struct embed_item {
 	struct entity_vector *dest;
 };
 
-int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, int ttl_seconds,
+bool embedstage_use_cache(const char *setting, const struct embed_provider *p)
+{
+	if (setting && strcmp(setting, "on") == 0)
+		return true;
+	if (setting && strcmp(setting, "off") == 0)
+		return false;
+	return strcmp(p->name, "local") != 0;
+}
+
+int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, bool cache, int ttl_seconds,
 		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
 		   size_t errlen, int (*keepalive)(void *arg), void *keepalive_arg)
 {
@@ -93,10 +102,10 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 	hit = arena_zalloc(a, n * sizeof(bool));
 	truncated = arena_zalloc(a, n * sizeof(bool));
 	store = arena_zalloc(a, n * sizeof(bool));
-	for (i = 0; i < n; i++)
+	for (i = 0; cache && i < n; i++)
 		embcache_key(p->name, p->model, dims, p->normalize, items[i].text, keys[i]);
-	if (embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds, vectors, tokens,
-			 hit))
+	if (cache && embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds,
+				  vectors, tokens, hit))
 		log_warn("embedding cache unavailable, embedding everything: %s", q->errmsg);
 
 	/* The misses, in batches. */
@@ -161,8 +170,8 @@ int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, 
 	}
 	if (rc)
 		return rc;
-	if (embcache_put(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds, vectors, tokens,
-			 store))
+	if (cache && embcache_put(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, n, dims, ttl_seconds,
+				  vectors, tokens, store))
 		log_warn("could not store embeddings in the cache: %s", q->errmsg);
 	for (i = 0; i < n; i++) {
 		stats->texts++;

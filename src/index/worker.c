@@ -490,8 +490,9 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	keeper.w = w;
 	keeper.chunk_id = claim.chunk_id;
 	keeper.last_renew = &last_renew;
-	rc = embedstage_run(a, w->provider, &w->q, cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths,
-			    &estats, why, sizeof(why), worker_keep_lease, &keeper);
+	rc = embedstage_run(a, w->provider, &w->q, embedstage_use_cache(cfg->embedding_cache, w->provider),
+			    cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths, &estats, why,
+			    sizeof(why), worker_keep_lease, &keeper);
 	if (rc == DX_E_LEASE_LOST) {
 		log_warn("lost lease while embedding | job=%s chunk=%lld", claim.job_id,
 			 (long long)claim.chunk_id);
@@ -545,6 +546,11 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	}
 	log_debug("chunk done | job=%s chunk=%lld files=%zu ms=%.1f", claim.job_id, (long long)claim.chunk_id,
 		  claim.npaths, (now_seconds() - t0) * 1e3);
+	/* The next incremental plan may skip what was read here unchanged
+	 * (sql/007); losing this only costs reading the files again. */
+	if (chunkstore_confirm_stats(&w->db, a, &claim, files, claim.npaths) != 0)
+		log_warn("could not confirm file stats: %s | job=%s chunk=%lld", w->db.errmsg, claim.job_id,
+			 (long long)claim.chunk_id);
 	worker_chunk_events(w, &claim, files, progress, job_done, (now_seconds() - t0) * 1e3);
 	worker_chunk_metrics(w, files, claim.npaths, &estats, now_seconds() - t0);
 	if (job_done) {

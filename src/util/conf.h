@@ -52,6 +52,7 @@ struct conf {
 	/* [embedding] */
 	char *embedding_provider;
 	int embedding_dimensions;
+	char *embedding_cache; /* auto|on|off */
 	int embedding_cache_ttl_hours;
 	int embedding_normalize;
 	int embedding_concurrency;

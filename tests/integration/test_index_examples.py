@@ -59,6 +59,15 @@ def test_job_completes(stack):
     ok(s["created_at"] <= s["started_at"] <= s["finished_at"], "timestamps ordered", s)
 
 
+def test_local_vectors_not_cached(stack):
+    """[embedding] cache = auto: the local provider's vectors are computed,
+    not cached in Redis (test_bedrock covers the cache of a remote one)."""
+    vecs = int(stack.psql("SELECT count(*) FROM entity_embeddings")[0][0])
+    ok(vecs > 0, "vectors stored", vecs)
+    keys = stack.redis("KEYS", "*emb:*")
+    eq(keys, [], "no embedding cache entries in Redis")
+
+
 def test_database_agrees(stack):
     s = job["final"]
     files = int(stack.psql("SELECT count(*) FROM files")[0][0])
