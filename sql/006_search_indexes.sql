@@ -19,3 +19,18 @@ DROP INDEX IF EXISTS entities_search_tsv_idx;
 DROP INDEX IF EXISTS entities_name_words_idx;
 DROP INDEX IF EXISTS entities_name_trgm_idx;
 DROP INDEX IF EXISTS entities_qualified_name_trgm_idx;
+
+-- Also redundant for every entity row written:
+-- * the repository foreign keys of entities, entity_links and
+--   entity_embeddings: each row already belongs to its repository through
+--   its file (entities.file_id) or its entity (entity_id), whose cascades
+--   delete it with the repository; the checks were 192,000 lookups of the
+--   repositories row per java.base index.
+-- * entities_file_idx, which entities_file_id_ordinal_key (file_id first)
+--   serves as well, and entities_repository_idx, which
+--   entities_repository_name_idx (repository_id first) serves as well.
+ALTER TABLE entities DROP CONSTRAINT IF EXISTS entities_repository_id_fkey;
+ALTER TABLE entity_links DROP CONSTRAINT IF EXISTS entity_links_repository_id_fkey;
+ALTER TABLE entity_embeddings DROP CONSTRAINT IF EXISTS entity_embeddings_repository_id_fkey;
+DROP INDEX IF EXISTS entities_file_idx;
+DROP INDEX IF EXISTS entities_repository_idx;
