@@ -91,7 +91,7 @@ static struct qnslot *qn_find(const struct qnset *s, const char *qn)
 			return &slots[i];
 }
 
-static void qn_insert(struct qnset *s, struct arena *a, const char *qn)
+void qnset_add(struct qnset *s, struct arena *a, const char *qn)
 {
 	struct qnslot *slot;
 
@@ -134,7 +134,7 @@ const char *qnset_unique(struct qnset *s, struct arena *a, const char *qn)
 	} else {
 		u = arena_strdup(a, qn);
 	}
-	qn_insert(s, a, u);
+	qnset_add(s, a, u);
 	return u;
 }
 

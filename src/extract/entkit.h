@@ -47,6 +47,9 @@ struct qnset {
  * what it returns. */
 const char *qnset_unique(struct qnset *s, struct arena *a, const char *qn);
 
+/* Records qn (not copied: it must outlive the set). */
+void qnset_add(struct qnset *s, struct arena *a, const char *qn);
+
 /* True when qn was recorded. */
 bool qnset_has(const struct qnset *s, const char *qn);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "extract/entkit.h"
 #include "extract/extract.h"
 #include "extract/extract_int.h"
 #include "extract/srcmap.h"
@@ -239,8 +240,9 @@ static const struct {
 };
 
 /* Cuts text into pieces of at most EXTRACT_EMBED_MAX bytes, each headed by
- * the entity's identity, never splitting a UTF-8 sequence. */
-static void extract_embed_texts(struct arena *a, struct entity *e)
+ * the entity's identity, never splitting a UTF-8 sequence; at most max
+ * pieces when max > 0. */
+static void extract_embed_texts(struct arena *a, struct entity *e, size_t max)
 {
 	char *header =
 	    arena_printf(a, "%s %s\n%s%s", e->kind, e->qualified_name ? e->qualified_name : e->name,
@@ -258,6 +260,8 @@ static void extract_embed_texts(struct arena *a, struct entity *e)
 	}
 	room = EXTRACT_EMBED_MAX - hlen;
 	cap = e->text_len / room + 2;
+	if (max > 0 && cap > max)
+		cap = max;
 	texts = arena_alloc(a, cap * sizeof(*texts));
 	do {
 		size_t take = e->text_len - off > room ? room : e->text_len - off;
@@ -277,6 +281,21 @@ static void extract_embed_texts(struct arena *a, struct entity *e)
 	e->nembed = n;
 }
 
+/* Sets container on the entities from first on that are some other
+ * entity's parent. */
+static void mark_containers(struct arena *a, struct entity_list *out, size_t first)
+{
+	struct qnset parents = {NULL, 0, 0};
+	size_t i;
+
+	for (i = first; i < out->count; i++)
+		if (out->items[i].parent)
+			qnset_add(&parents, a, out->items[i].parent);
+	for (i = first; i < out->count && parents.count > 0; i++)
+		out->items[i].container =
+		    out->items[i].qualified_name && qnset_has(&parents, out->items[i].qualified_name);
+}
+
 int extract_file(struct arena *a, const struct extract_options *opt, const char *path, const char *buf,
 		 size_t len, struct entity_list *out)
 {
@@ -291,7 +310,9 @@ int extract_file(struct arena *a, const struct extract_options *opt, const char 
 	rc = fn(a, opt, path, buf, len, out);
 	if (rc)
 		return rc;
+	mark_containers(a, out, first);
 	for (i = first; i < out->count; i++)
-		extract_embed_texts(a, &out->items[i]);
+		extract_embed_texts(a, &out->items[i],
+				    out->items[i].container ? (size_t)opt->container_windows : 0);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef DOCXP_EXTRACT_H
 #define DOCXP_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -38,6 +39,7 @@ struct entity {
 	struct entity_link *links;
 	size_t nlinks;
 	const char **embed_texts; /* filled by extract_file; each <= EXTRACT_EMBED_MAX bytes */
+	bool container;		  /* some entity of the file has it as parent */
 	size_t nembed;
 };
 
@@ -50,6 +52,10 @@ struct entity_list {
 struct extract_options {
 	int window_lines;   /* lines per window */
 	int window_overlap; /* lines shared by consecutive windows */
+	/* Embedding texts of an entity that has members (a class, an
+	 * interface): its declaration and first lines; the members have
+	 * their own. 0: as many as its text needs. */
+	int container_windows;
 };
 
 /* Language name from the path's name and extension: "java", "jsp", "xml",

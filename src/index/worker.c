@@ -334,7 +334,8 @@ static bool worker_file_survives(struct worker *w, const struct chunk_claim *cla
 		return false;
 	}
 	if (pid == 0) {
-		const struct extract_options xopt = {w->cfg->window_lines, w->cfg->window_overlap};
+		const struct extract_options xopt = {w->cfg->window_lines, w->cfg->window_overlap,
+						     w->cfg->embedding_container_windows};
 		struct arena *a = arena_new();
 		struct file_result r;
 
@@ -374,7 +375,8 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 {
 	struct arena *a = arena_new();
 	const struct conf *cfg = w->cfg;
-	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap};
+	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap,
+				       cfg->embedding_container_windows};
 	struct chunk_claim claim;
 	struct file_result *files;
 	const char **known = NULL, *progress = NULL;
@@ -554,10 +556,14 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	worker_chunk_events(w, &claim, files, progress, job_done, (now_seconds() - t0) * 1e3);
 	worker_chunk_metrics(w, files, claim.npaths, &estats, now_seconds() - t0);
 	if (job_done) {
+		double t1 = now_seconds();
+
 		log_info("job finished | job=%s", claim.job_id);
 		if (chunkstore_settle_after_job(&w->db) != 0)
 			log_warn("could not settle the indexes after the job: %s | job=%s", w->db.errmsg,
 				 claim.job_id);
+		log_debug("settled the indexes after the job | job=%s ms=%.1f", claim.job_id,
+			  (now_seconds() - t1) * 1e3);
 	}
 	goto out;
 release:

@@ -89,6 +89,8 @@ static const struct conf_key conf_keys[] = {
      "embedding provider"},
     {"embedding", "dimensions", CONF_INT, OFF(embedding_dimensions), "1024", 256, 1024, NULL, false, NULL,
      "vector dimensions (256, 512 or 1024)"},
+    {"embedding", "container_windows", CONF_INT, OFF(embedding_container_windows), "2", 0, 100000, NULL,
+     false, NULL, "embedding texts of an entity with members (0: all)"},
     {"embedding", "cache", CONF_STR, OFF(embedding_cache), "auto", 0, 0, "auto|on|off", false, NULL,
      "Redis cache of embeddings by content (auto: for remote providers)"},
     {"embedding", "cache_ttl_hours", CONF_INT, OFF(embedding_cache_ttl_hours), "168", 1, 87600, NULL, false,

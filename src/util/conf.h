@@ -53,6 +53,7 @@ struct conf {
 	char *embedding_provider;
 	int embedding_dimensions;
 	char *embedding_cache; /* auto|on|off */
+	int embedding_container_windows;
 	int embedding_cache_ttl_hours;
 	int embedding_normalize;
 	int embedding_concurrency;

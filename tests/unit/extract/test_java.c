@@ -19,7 +19,7 @@
 
 #include "fixture_util.h"
 
-static const struct extract_options opt = {60, 10};
+static const struct extract_options opt = {60, 10, 0};
 
 /* Every entity's text is the exact bytes of its lines, and its metadata
  * is a JSON object. */
@@ -264,6 +264,50 @@ static void test_huge(void **state)
 	arena_free(a);
 }
 
+/* container_windows caps the embedding texts of entities that have
+ * members (the class, the nested class) and of them only. */
+static void test_container_windows(void **state)
+{
+	static const struct extract_options capped = {60, 10, 2};
+	struct extract_options all = capped;
+	struct arena *a = arena_new();
+	struct entity_list out = {0}, whole = {0};
+	struct buf b;
+	size_t i;
+	int k;
+
+	(void)state;
+	all.container_windows = 0;
+	buf_init(&b, 0);
+	buf_addstr(&b, "class Outer {\n  static class Inner {\n");
+	for (k = 0; k < 200; k++)
+		buf_printf(&b, "    int inner%d(int a) { return a + %d; }\n", k, k);
+	buf_addstr(&b, "  }\n  String big() {\n    return \"");
+	for (k = 0; k < 10000; k++)
+		buf_add(&b, "x", 1);
+	buf_addstr(&b, "\";\n  }\n}\n");
+	assert_int_equal(extract_file(a, &capped, "Outer.java", b.ptr, b.len, &out), 0);
+	assert_int_equal(extract_file(a, &all, "Outer.java", b.ptr, b.len, &whole), 0);
+	assert_int_equal(out.count, whole.count);
+	for (i = 0; i < out.count; i++) {
+		const struct entity *e = &out.items[i];
+		bool container = strcmp(e->name, "Outer") == 0 || strcmp(e->name, "Inner") == 0;
+
+		assert_int_equal(e->container, container);
+		assert_true(whole.items[i].nembed >= 1);
+		if (container) {
+			assert_true(whole.items[i].nembed > 2);
+			assert_int_equal(e->nembed, 2);
+		} else {
+			assert_int_equal(e->nembed, whole.items[i].nembed);
+		}
+		if (strcmp(e->name, "big") == 0)
+			assert_true(e->nembed > 2); /* a long method keeps every window */
+	}
+	buf_release(&b);
+	arena_free(a);
+}
+
 /* Not Java at all, or no type (package-info.java): line windows. */
 static void test_fallback(void **state)
 {
@@ -281,9 +325,13 @@ static void test_fallback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_features),	 cmocka_unit_test(test_line_ends),
-	    cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_unterminated),
-	    cmocka_unit_test(test_huge),	 cmocka_unit_test(test_fallback),
+	    cmocka_unit_test(test_features),
+	    cmocka_unit_test(test_line_ends),
+	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_unterminated),
+	    cmocka_unit_test(test_huge),
+	    cmocka_unit_test(test_fallback),
+	    cmocka_unit_test(test_container_windows),
 	};
 
 	return cmocka_run_group_tests_name("extract_java", tests, NULL, NULL);

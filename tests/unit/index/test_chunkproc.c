@@ -52,7 +52,7 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static const struct extract_options xopt = {60, 10};
+static const struct extract_options xopt = {60, 10, 0};
 
 static void test_text_file(void **state)
 {
