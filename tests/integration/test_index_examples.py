@@ -148,5 +148,33 @@ def test_index_after_redis_restart(stack):
     eq(s["entities"], job["final"]["entities"])
 
 
+
+ORPHANS = (("vectors without entity", "SELECT count(*) FROM entity_embeddings v"
+            " WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = v.entity_id)"),
+           ("links without entity", "SELECT count(*) FROM entity_links l"
+            " WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = l.entity_id)"),
+           ("entities without file", "SELECT count(*) FROM entities e"
+            " WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = e.file_id)"))
+
+
+def test_reindex_leaves_no_orphans(stack):
+    """The second full job replaced every file's entities: the cascades
+    (sql/009 triggers) removed the old rows' vectors and links."""
+    for what, sql in ORPHANS:
+        eq(stack.psql(sql)[0][0], "0", what)
+    ents, vecs = (int(v) for v in stack.psql(
+        "SELECT (SELECT count(*) FROM entities), (SELECT count(DISTINCT entity_id) FROM entity_embeddings)")[0])
+    eq(ents, job["final"]["entities"], "one generation of entities")
+    eq(vecs, ents, "every entity has its vectors, once")
+
+
+def test_repository_delete_cascades(stack):
+    """Deleting a repository row removes its files, entities, links and
+    vectors (files by foreign key, the rest by the sql/009 triggers)."""
+    stack.psql("DELETE FROM repositories")
+    for table in ("files", "entities", "entity_links", "entity_embeddings"):
+        eq(stack.psql("SELECT count(*) FROM %s" % table)[0][0], "0", "%s left" % table)
+
+
 if __name__ == "__main__":
     sys.exit(taptest.main())
