@@ -32,6 +32,7 @@ struct entity {
 	const char *parent;	    /* qualified name of the enclosing entity, or NULL */
 	const char *signature;	    /* declaration head, e.g. "public int f(int a)", or NULL */
 	const char *metadata;	    /* JSON object text (modifiers, annotations, ...), or NULL */
+	const char *javadoc;	    /* the doc comment, also metadata's "javadoc", or NULL */
 	int start_line;		    /* 1-based, inclusive */
 	int end_line;		    /* inclusive */
 	const char *text;	    /* NUL-terminated exact source text */

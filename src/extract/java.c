@@ -773,8 +773,9 @@ static void parse_mods(struct jparser *p, struct jmods *m)
 	}
 }
 
-/* The common part of every declaration's metadata. */
-static void meta_common(struct jparser *p, struct jsonw *w, const struct jmods *m)
+/* The common part of every declaration's metadata. Returns the doc
+ * comment (NULL: none), the entity's javadoc. */
+static const char *meta_common(struct jparser *p, struct jsonw *w, const struct jmods *m)
 {
 	int j;
 	char *doc;
@@ -792,6 +793,7 @@ static void meta_common(struct jparser *p, struct jsonw *w, const struct jmods *
 	doc = doc_text(p, m->doc);
 	if (doc)
 		jsonw_kv_str(w, "javadoc", doc);
+	return doc;
 }
 
 /* ------------------------------------------------------------------ SQL */
@@ -1249,6 +1251,7 @@ static void parse_fields(struct jparser *p, const struct jmods *m, const struct 
 		size_t name = p->i, idx, init_from = 0, init_to = 0;
 		char *dims = "";
 		struct jsonw w;
+		const char *javadoc;
 		struct entity *e;
 
 		if (!is_name(p, p->i))
@@ -1271,10 +1274,11 @@ static void parse_fields(struct jparser *p, const struct jmods *m, const struct 
 		}
 		jsonw_init(&w, p->a);
 		jsonw_obj_open(&w);
-		meta_common(p, &w, m);
+		javadoc = meta_common(p, &w, m);
 		jsonw_kv_str(&w, "type", *dims ? arena_printf(p->a, "%s%s", type, dims) : type);
 		jsonw_obj_close(&w);
 		e->metadata = jsonw_finish(&w);
+		e->javadoc = javadoc;
 		if (tok_punct(p, p->i, '=')) {
 			p->i++;
 			init_from = p->i;
@@ -1312,6 +1316,7 @@ static void parse_method(struct jparser *p, const struct jmods *m, const struct 
 	size_t name = p->i, lp, rp, idx, head_end, throws_from = 0, throws_to = 0;
 	const char *params;
 	struct jsonw w;
+	const char *javadoc;
 	struct entity *e;
 	bool compact = false;
 
@@ -1341,7 +1346,7 @@ static void parse_method(struct jparser *p, const struct jmods *m, const struct 
 	idx = new_entity(p, ctor ? "constructor" : "method");
 	jsonw_init(&w, p->a);
 	jsonw_obj_open(&w);
-	meta_common(p, &w, m);
+	javadoc = meta_common(p, &w, m);
 	if (tparams_to > tparams_from)
 		jsonw_kv_str(&w, "type_parameters",
 			     join_tokens(p, tparams_from, tparams_to, NULL, false, 512));
@@ -1365,6 +1370,7 @@ static void parse_method(struct jparser *p, const struct jmods *m, const struct 
 	jsonw_obj_close(&w);
 	e = ent(p, idx);
 	e->metadata = jsonw_finish(&w);
+	e->javadoc = javadoc;
 	e->name = tok_str(p, name);
 	/* A compact constructor's parameters are the record's components. */
 	e->qualified_name = arena_printf(p->a, "%s#%s(%s)", ctx->qname, e->name, params ? params : "");
@@ -1451,6 +1457,7 @@ static void parse_enum_constants(struct jparser *p, const struct jctx *ctx)
 		int eline;
 		struct entity *e;
 		struct jsonw w;
+		const char *javadoc;
 
 		parse_mods(p, &m);
 		if (!is_name(p, p->i) || !(tok_punct(p, p->i + 1, '(') || tok_punct(p, p->i + 1, '{') ||
@@ -1479,9 +1486,10 @@ static void parse_enum_constants(struct jparser *p, const struct jctx *ctx)
 		e->signature = rp > lp ? join_tokens(p, name, rp + 1, NULL, false, JAVA_MAX_SIG) : e->name;
 		jsonw_init(&w, p->a);
 		jsonw_obj_open(&w);
-		meta_common(p, &w, &m);
+		javadoc = meta_common(p, &w, &m);
 		jsonw_obj_close(&w);
 		e->metadata = jsonw_finish(&w);
+		e->javadoc = javadoc;
 		set_lines(p, idx, tk(p, m.first)->line, eline);
 		if (tok_punct(p, p->i, ',')) {
 			p->i++;
@@ -1515,6 +1523,7 @@ static void parse_type_decl(struct jparser *p, const struct jmods *m, const stru
 	const char *kind;
 	size_t name, idx, head_end, tp_from = 0, tp_to = 0;
 	struct jsonw w;
+	const char *javadoc;
 	struct entity *e;
 	struct jctx ctx;
 	const char *components;
@@ -1553,7 +1562,7 @@ static void parse_type_decl(struct jparser *p, const struct jmods *m, const stru
 
 	jsonw_init(&w, p->a);
 	jsonw_obj_open(&w);
-	meta_common(p, &w, m);
+	javadoc = meta_common(p, &w, m);
 	if (p->pkg)
 		jsonw_kv_str(&w, "package", p->pkg);
 	if (!outer) {
@@ -1596,6 +1605,7 @@ static void parse_type_decl(struct jparser *p, const struct jmods *m, const stru
 	head_end = p->i;
 	e = ent(p, idx);
 	e->metadata = jsonw_finish(&w);
+	e->javadoc = javadoc;
 	e->signature = join_tokens(p, m->first, head_end, m, false, JAVA_MAX_SIG);
 	if (!tok_punct(p, p->i, '{')) {
 		/* Broken head: a type without a body still gets its lines. */

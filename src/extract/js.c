@@ -508,8 +508,10 @@ static void set_meta(struct jparse *p, long ent, bool exported, bool is_async, c
 	if (extends)
 		jsonw_kv_str(&w, "extends", extends);
 	/* the doc comment's key is the same in every language (search reads it) */
-	if (ent == p->doc_ent && p->doc)
+	if (ent == p->doc_ent && p->doc) {
 		jsonw_kv_str(&w, "javadoc", p->doc);
+		ent_at(p, ent)->javadoc = p->doc;
+	}
 	jsonw_obj_close(&w);
 	ent_at(p, ent)->metadata = jsonw_finish(&w);
 }

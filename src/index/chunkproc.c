@@ -192,20 +192,17 @@ void chunkproc_search_docs(struct arena *a, struct file_result *out)
 	out->search_docs = arena_zalloc(a, (out->entities.count + 1) * sizeof(*out->search_docs));
 	for (j = 0; j < out->entities.count; j++) {
 		const struct entity *e = &out->entities.items[j];
-		char *javadoc;
 
-		if (codewords_javadoc(e->metadata, &javadoc) != 0)
-			continue;
 		buf_reset(&b);
+		/* e->javadoc is what the SQL reads as metadata ->> 'javadoc'. */
 		if (codewords_entity_tsv(&b, CODEWORDS_BINARY, e->name, e->qualified_name, e->signature,
-					 javadoc, e->text, e->text_len) == 1) {
+					 e->javadoc, e->text, e->text_len) == 1) {
 			char *d = arena_alloc(a, b.len);
 
 			memcpy(d, b.ptr, b.len);
 			out->search_docs[j].data = d;
 			out->search_docs[j].len = b.len;
 		}
-		free(javadoc);
 	}
 	buf_release(&b);
 }

@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "index/codewords.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -531,28 +529,4 @@ int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *
 	free(v[1].items);
 	free(part.items);
 	return rc ? rc : 1;
-}
-
-int codewords_javadoc(const char *metadata, char **javadoc)
-{
-	struct json_object *o, *v;
-	int rc = 0;
-
-	*javadoc = NULL;
-	/* Most entities have none: spare them the JSON parser. */
-	if (!metadata || !strstr(metadata, "\"javadoc\""))
-		return 0;
-	o = json_tokener_parse(metadata);
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return 1;
-	}
-	if (json_object_object_get_ex(o, "javadoc", &v) && v) {
-		if (json_object_is_type(v, json_type_string))
-			*javadoc = xstrdup(json_object_get_string(v));
-		else
-			rc = 1;
-	}
-	json_object_put(o);
-	return rc;
 }

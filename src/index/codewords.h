@@ -38,12 +38,4 @@ int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *
 			 const char *qualified_name, const char *signature, const char *javadoc,
 			 const char *content, size_t content_len);
 
-/*
- * The Javadoc text the SQL reads as metadata ->> 'javadoc' from an
- * entity's metadata JSON object text (NULL: none). Returns 0 with *javadoc
- * malloc'd (NULL when absent or JSON null; free it), or 1 when the value is
- * not a string or metadata is not a JSON object (leave it to PostgreSQL).
- */
-int codewords_javadoc(const char *metadata, char **javadoc);
-
 #endif

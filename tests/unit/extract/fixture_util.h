@@ -150,7 +150,8 @@ static inline size_t fx_line_off(const char *buf, size_t len, int line)
 }
 
 /* Every entity: text is the exact bytes of its lines, the metadata is
- * valid JSON, embedding texts are bounded; qualified names are unique. */
+ * valid JSON whose "javadoc" is the entity's javadoc, embedding texts are
+ * bounded; qualified names are unique. */
 static inline void fx_invariants(const struct entity_list *l, const char *buf, size_t len)
 {
 	size_t i, j;
@@ -166,11 +167,19 @@ static inline void fx_invariants(const struct entity_list *l, const char *buf, s
 			fail_msg("%s %s: text is not lines %d-%d", e->kind, e->qualified_name, e->start_line,
 				 e->end_line);
 		if (e->metadata) {
-			json_object *o = json_tokener_parse(e->metadata);
+			json_object *o = json_tokener_parse(e->metadata), *doc = NULL;
 
 			if (!o)
 				fail_msg("%s: bad metadata %s", e->qualified_name, e->metadata);
+			if (json_object_object_get_ex(o, "javadoc", &doc)) {
+				assert_non_null(e->javadoc);
+				assert_string_equal(json_object_get_string(doc), e->javadoc);
+			} else {
+				assert_null(e->javadoc);
+			}
 			json_object_put(o);
+		} else {
+			assert_null(e->javadoc);
 		}
 		for (j = 0; j < e->nembed; j++)
 			assert_true(strlen(e->embed_texts[j]) <= EXTRACT_EMBED_MAX);

@@ -206,34 +206,12 @@ static void test_empty_and_non_ascii(void **state)
 	buf_release(&b);
 }
 
-static void test_javadoc(void **state)
-{
-	char *j;
-
-	(void)state;
-	assert_int_equal(codewords_javadoc(NULL, &j), 0);
-	assert_null(j);
-	assert_int_equal(codewords_javadoc("{\"modifiers\":[\"public\"]}", &j), 0);
-	assert_null(j);
-	assert_int_equal(codewords_javadoc("{\"javadoc\":\"Line one.\\nSee \\\"x\\\".\"}", &j), 0);
-	assert_string_equal(j, "Line one.\nSee \"x\".");
-	free(j);
-	assert_int_equal(codewords_javadoc("{\"javadoc\":null}", &j), 0);
-	assert_null(j);
-	assert_int_equal(codewords_javadoc("{\"javadoc\":3}", &j), 1);
-	assert_int_equal(codewords_javadoc("{\"javadoc\":", &j), 1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_java_method),
-	    cmocka_unit_test(test_splitting),
-	    cmocka_unit_test(test_position_count_cap),
-	    cmocka_unit_test(test_long_body),
-	    cmocka_unit_test(test_long_words),
-	    cmocka_unit_test(test_empty_and_non_ascii),
-	    cmocka_unit_test(test_javadoc),
+	    cmocka_unit_test(test_java_method),	       cmocka_unit_test(test_splitting),
+	    cmocka_unit_test(test_position_count_cap), cmocka_unit_test(test_long_body),
+	    cmocka_unit_test(test_long_words),	       cmocka_unit_test(test_empty_and_non_ascii),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
