@@ -230,7 +230,19 @@ static void code_words(struct cw *c, const char *t, size_t len)
 struct cw_group {
 	size_t off, len;
 	size_t head, tail, count;
+	uint64_t hash;	 /* of the text: probes compare it first */
+	uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded: sorts compare it first */
 };
+
+static uint64_t cw_prefix(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | (i < n ? (unsigned char)s[i] : 0);
+	return v;
+}
 
 static uint64_t cw_hash(const char *s, size_t n)
 {
@@ -249,8 +261,13 @@ static int group_cmp(const void *pa, const void *pb, void *arg)
 	const struct cw *c = arg;
 	const struct cw_group *a = pa, *b = pb;
 	size_t n = a->len < b->len ? a->len : b->len;
-	int r = memcmp(c->chars + a->off, c->chars + b->off, n);
+	int r;
 
+	/* Equal prefixes with a zero byte padded in: the shorter text ends
+	 * there (texts hold no NUL), so the rest compares by length. */
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	r = n > 8 ? memcmp(c->chars + a->off + 8, c->chars + b->off + 8, n - 8) : 0;
 	if (r)
 		return r;
 	return a->len < b->len ? -1 : a->len > b->len;
@@ -281,12 +298,14 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 	for (i = 0; i < c->ntokens; i++) {
 		const struct cw_token *t = &c->tokens[i];
 		const char *txt = c->chars + t->off;
-		size_t h = (size_t)cw_hash(txt, t->len) & mask;
+		uint64_t full = cw_hash(txt, t->len);
+		size_t h = (size_t)full & mask;
 		struct cw_group *g;
 
 		while (slots[h]) {
 			g = &groups[slots[h] - 1];
-			if (g->len == t->len && memcmp(c->chars + g->off, txt, t->len) == 0)
+			if (g->hash == full && g->len == t->len &&
+			    memcmp(c->chars + g->off, txt, t->len) == 0)
 				break;
 			h = (h + 1) & mask;
 		}
@@ -297,6 +316,8 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 			g->len = t->len;
 			g->head = g->tail = i;
 			g->count = 1;
+			g->hash = full;
+			g->prefix = cw_prefix(txt, t->len);
 			slots[h] = (uint32_t)ngroups;
 			continue;
 		}
@@ -447,32 +468,33 @@ static int write_vector(struct buf *out, const struct cw *c, const struct cw_vec
  * positions increasing, as make_vector and concat leave them. */
 static int write_vector_binary(struct buf *out, const struct cw *c, const struct cw_vector *v)
 {
-	unsigned char be[4];
-	size_t i, k;
+	size_t i, k, size = 4;
+	unsigned char *d, *p;
 	int rc;
 
-	be[0] = (unsigned char)(v->n >> 24);
-	be[1] = (unsigned char)(v->n >> 16);
-	be[2] = (unsigned char)(v->n >> 8);
-	be[3] = (unsigned char)v->n;
-	rc = buf_add(out, be, 4);
-	for (i = 0; i < v->n && rc == 0; i++) {
+	for (i = 0; i < v->n; i++)
+		size += v->items[i].len + 3 + 2 * v->items[i].npos;
+	d = p = xmalloc(size);
+	*p++ = (unsigned char)(v->n >> 24);
+	*p++ = (unsigned char)(v->n >> 16);
+	*p++ = (unsigned char)(v->n >> 8);
+	*p++ = (unsigned char)v->n;
+	for (i = 0; i < v->n; i++) {
 		const struct cw_lexeme *l = &v->items[i];
+		const uint16_t *pos = c->pos + l->pos_off;
 
-		rc = buf_add(out, c->chars + l->off, l->len);
-		be[0] = 0;
-		be[1] = (unsigned char)(l->npos >> 8);
-		be[2] = (unsigned char)l->npos;
-		if (rc == 0)
-			rc = buf_add(out, be, 3);
-		for (k = 0; k < l->npos && rc == 0; k++) {
-			uint16_t p = c->pos[l->pos_off + k];
-
-			be[0] = (unsigned char)(p >> 8);
-			be[1] = (unsigned char)p;
-			rc = buf_add(out, be, 2);
+		memcpy(p, c->chars + l->off, l->len);
+		p += l->len;
+		*p++ = 0;
+		*p++ = (unsigned char)(l->npos >> 8);
+		*p++ = (unsigned char)l->npos;
+		for (k = 0; k < l->npos; k++) {
+			*p++ = (unsigned char)(pos[k] >> 8);
+			*p++ = (unsigned char)pos[k];
 		}
 	}
+	rc = buf_add(out, d, size);
+	free(d);
 	return rc;
 }
 
