@@ -24,22 +24,20 @@
 
 #define LOCAL_MODEL    "docxp-hash-v1"
 #define LOCAL_MAX_WORD 64
-/* Words that say nothing about what code does, with their lengths. */
-#define SW(w)                    \
-	{                        \
-		w, sizeof(w) - 1 \
-	}
-static const struct {
-	const char *w;
-	size_t n;
-} local_stopwords[] = {
-    SW("public"), SW("private"), SW("protected"), SW("static"), SW("final"), SW("void"),     SW("return"),
-    SW("new"),	  SW("this"),	 SW("null"),	  SW("true"),	SW("false"), SW("if"),	     SW("else"),
-    SW("for"),	  SW("while"),	 SW("int"),	  SW("the"),	SW("a"),     SW("an"),	     SW("of"),
-    SW("to"),	  SW("and"),	 SW("or"),	  SW("is"),	SW("in"),    SW("import"),   SW("package"),
-    SW("class"),  SW("string"),	 SW("var"),	  SW("let"),	SW("const"), SW("function"), SW("throws"),
+/* Words that say nothing about what code does, by length: entry n holds
+ * the stop words of n letters, one space apart. */
+#define LOCAL_STOPWORD_MAX 9
+static const char *const local_stopwords[LOCAL_STOPWORD_MAX + 1] = {
+    [1] = "a",
+    [2] = "if an of to or is in",
+    [3] = "new for int the and var let",
+    [4] = "void this null true else",
+    [5] = "final false while class const",
+    [6] = "public static return import string throws",
+    [7] = "private package",
+    [8] = "function",
+    [9] = "protected",
 };
-#undef SW
 
 struct local_term {
 	uint64_t hash;
@@ -47,9 +45,12 @@ struct local_term {
 	int count;
 };
 
-/* A small open-addressing table of the terms of one text. */
+/* An open-addressing table of the terms of one text, reused from text to
+ * text of a batch: idx lists the used slots in insertion order, so that
+ * reading and emptying it cost the terms, not the table. */
 struct local_terms {
 	struct local_term *slots;
+	size_t *idx;
 	size_t cap, used;
 };
 
@@ -78,7 +79,7 @@ static void terms_add(struct local_terms *t, char kind, const char *s, size_t n,
 			t->slots[i].hash = h;
 			t->slots[i].weight = weight;
 			t->slots[i].count = 1;
-			t->used++;
+			t->idx[t->used++] = i;
 			return;
 		}
 		if (t->slots[i].hash == h) {
@@ -91,35 +92,37 @@ static void terms_add(struct local_terms *t, char kind, const char *s, size_t n,
 static void terms_grow(struct local_terms *t)
 {
 	struct local_term *old = t->slots;
-	size_t oldcap = t->cap, i;
+	size_t k;
 
-	t->cap = oldcap ? oldcap * 2 : 256;
+	t->cap = t->cap ? t->cap * 2 : 1024;
 	t->slots = xcalloc(t->cap, sizeof(*t->slots));
-	t->used = 0;
-	for (i = 0; i < oldcap; i++) {
+	t->idx = xrealloc(t->idx, t->cap / 2 * sizeof(*t->idx));
+	for (k = 0; k < t->used; k++) {
+		const struct local_term *e = &old[t->idx[k]];
 		size_t j;
 
-		if (!old[i].count)
-			continue;
-		for (j = old[i].hash & (t->cap - 1); t->slots[j].count; j = (j + 1) & (t->cap - 1))
+		for (j = e->hash & (t->cap - 1); t->slots[j].count; j = (j + 1) & (t->cap - 1))
 			;
-		t->slots[j] = old[i];
-		t->used++;
+		t->slots[j] = *e;
+		t->idx[k] = j;
 	}
 	free(old);
 }
 
-/* Called for every word and sub-word: lengths and first bytes rule out
- * most of the list before any comparison. */
+/* Called for every word and sub-word: only the words of its length are
+ * compared. */
 static int local_stopword(const char *w, size_t n)
 {
-	size_t i;
+	const char *s;
 
-	for (i = 0; i < sizeof(local_stopwords) / sizeof(local_stopwords[0]); i++)
-		if (local_stopwords[i].n == n && local_stopwords[i].w[0] == w[0] &&
-		    memcmp(local_stopwords[i].w, w, n) == 0)
+	if (n > LOCAL_STOPWORD_MAX || !(s = local_stopwords[n]))
+		return 0;
+	for (;; s += n + 1) {
+		if (s[0] == w[0] && memcmp(s, w, n) == 0)
 			return 1;
-	return 0;
+		if (s[n] == '\0')
+			return 0;
+	}
 }
 
 /* Adds a lower-cased sub-word and its 3-grams. */
@@ -177,9 +180,8 @@ static void local_identifier(struct local_terms *t, const char *id, size_t n)
 		local_subword(t, lower + pstart[i], plen[i]);
 }
 
-static int local_embed_one(const char *text, int dims, bool normalize, float *out)
+static int local_embed_one(struct local_terms *t, const char *text, int dims, bool normalize, float *out)
 {
-	struct local_terms t = {NULL, 0, 0};
 	const char *p = text;
 	double norm = 0;
 	size_t i;
@@ -197,18 +199,16 @@ static int local_embed_one(const char *text, int dims, bool normalize, float *ou
 			p++;
 		/* Plain numbers carry little meaning in code. */
 		if (!isdigit((unsigned char)*s))
-			local_identifier(&t, s, (size_t)(p - s));
+			local_identifier(t, s, (size_t)(p - s));
 	}
-	for (i = 0; i < t.cap; i++) {
-		const struct local_term *e = &t.slots[i];
-		float v;
+	for (i = 0; i < t->used; i++) {
+		struct local_term *e = &t->slots[t->idx[i]];
+		float v = e->weight * (1.0f + logf((float)e->count));
 
-		if (!e->count)
-			continue;
-		v = e->weight * (1.0f + logf((float)e->count));
 		out[e->hash % (uint64_t)dims] += (e->hash >> 63) ? -v : v;
+		e->count = 0; /* empty for the next text */
 	}
-	free(t.slots);
+	t->used = 0;
 	for (i = 0; i < (size_t)dims; i++)
 		norm += (double)out[i] * out[i];
 	if (normalize && norm > 0) {
@@ -222,15 +222,18 @@ static int local_embed_one(const char *text, int dims, bool normalize, float *ou
 
 static int local_embed(struct embed_provider *p, struct embed_batch *b)
 {
+	struct local_terms t = {NULL, NULL, 0, 0};
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
-		b->status[i] = local_embed_one(b->texts[i], p->dimensions, p->normalize,
+		b->status[i] = local_embed_one(&t, b->texts[i], p->dimensions, p->normalize,
 					       b->vectors + i * (size_t)p->dimensions);
 		b->tokens[i] = embed_estimate_tokens(b->texts[i]);
 		if (b->truncated)
 			b->truncated[i] = false;
 	}
+	free(t.slots);
+	free(t.idx);
 	return 0;
 }
 
