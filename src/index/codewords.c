@@ -104,18 +104,6 @@ static int is_digit(unsigned char ch)
 {
 	return ch >= '0' && ch <= '9';
 }
-static int is_lower(unsigned char ch)
-{
-	return ch >= 'a' && ch <= 'z';
-}
-static int is_upper(unsigned char ch)
-{
-	return ch >= 'A' && ch <= 'Z';
-}
-static int is_alnum(unsigned char ch)
-{
-	return is_digit(ch) || is_lower(ch) || is_upper(ch);
-}
 
 static void add_token(struct cw *c, size_t off, size_t len)
 {
@@ -154,75 +142,74 @@ static void add_word(struct cw *c, size_t off, size_t len)
 	add_token(c, off, len);
 }
 
-/* Starts a word in the chars pool; returns its offset. */
-static size_t word_begin(struct cw *c, size_t maxlen)
-{
-	c->chars = grow(c->chars, &c->capchars, c->nchars + maxlen + 1, 1);
-	return c->nchars;
-}
-
-static void word_char(struct cw *c, unsigned char ch)
-{
-	c->chars[c->nchars++] = (char)(is_upper(ch) ? ch - 'A' + 'a' : ch);
-}
-
-static void word_end(struct cw *c, size_t off)
-{
-	add_word(c, off, c->nchars - off);
-}
+/* Character classes of ASCII bytes (every other byte is 0). */
+#define D CW_DIGIT
+#define L CW_LOWER
+#define U CW_UPPER
+#define S CW_SKIP
+enum { CW_DIGIT = 1, CW_LOWER = 2, CW_UPPER = 4, CW_SKIP = 8 };
+static const unsigned char cw_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, S, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+    0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, S,
+    0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+#undef D
+#undef L
+#undef U
+#undef S
+#define CW_ALNUM (CW_DIGIT | CW_LOWER | CW_UPPER)
 
 /* The words of docxp_code_words(t), in order, through the parser. */
 static void code_words(struct cw *c, const char *t, size_t len)
 {
-	size_t i, off;
-	int open;
+	const unsigned char *u = (const unsigned char *)t;
+	size_t i = 0, off;
+	char *out;
 
 	/* First list: "_" and "$" removed, then runs of letters and digits. */
-	off = word_begin(c, len);
-	open = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)t[i];
-
-		if (ch == '_' || ch == '$')
-			continue;
-		if (is_alnum(ch)) {
-			word_char(c, ch);
-			open = 1;
-		} else if (open) {
-			word_end(c, off);
-			off = word_begin(c, len);
-			open = 0;
-		}
+	c->chars = grow(c->chars, &c->capchars, c->nchars + 2 * len + 2, 1);
+	out = c->chars;
+	while (i < len) {
+		while (i < len && !(cw_class[u[i]] & (CW_ALNUM | CW_SKIP)))
+			i++;
+		off = c->nchars;
+		for (; i < len && (cw_class[u[i]] & (CW_ALNUM | CW_SKIP)); i++)
+			if (cw_class[u[i]] & CW_ALNUM)
+				out[c->nchars++] =
+				    (char)(cw_class[u[i]] & CW_UPPER ? u[i] + ('a' - 'A') : u[i]);
+		if (c->nchars > off)
+			add_word(c, off, c->nchars - off);
 	}
-	if (open)
-		word_end(c, off);
-	/* Second list: runs of letters and digits, split at camelCase. */
-	off = word_begin(c, len);
-	open = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)t[i];
+	/* Second list: runs of letters and digits, split at camelCase
+	 * ("aB" -> "a B", "ABc" -> "A Bc"). */
+	i = 0;
+	while (i < len) {
+		while (i < len && !(cw_class[u[i]] & CW_ALNUM))
+			i++;
+		if (i >= len)
+			break;
+		off = c->nchars;
+		for (; i < len && (cw_class[u[i]] & CW_ALNUM); i++) {
+			unsigned cur = cw_class[u[i]];
 
-		if (!is_alnum(ch)) {
-			if (open) {
-				word_end(c, off);
-				off = word_begin(c, len);
-				open = 0;
+			if (c->nchars > off && (cur & CW_UPPER)) {
+				unsigned prev = cw_class[u[i - 1]];
+
+				if ((prev & (CW_LOWER | CW_DIGIT)) ||
+				    ((prev & CW_UPPER) && i + 1 < len && (cw_class[u[i + 1]] & CW_LOWER))) {
+					add_word(c, off, c->nchars - off);
+					off = c->nchars;
+				}
 			}
-			continue;
+			out[c->nchars++] = (char)(cur & CW_UPPER ? u[i] + ('a' - 'A') : u[i]);
 		}
-		if (open && i > 0 &&
-		    (((is_lower((unsigned char)t[i - 1]) || is_digit((unsigned char)t[i - 1])) &&
-		      is_upper(ch)) ||
-		     (is_upper((unsigned char)t[i - 1]) && is_upper(ch) && i + 1 < len &&
-		      is_lower((unsigned char)t[i + 1])))) {
-			word_end(c, off);
-			off = word_begin(c, len);
-		}
-		word_char(c, ch);
-		open = 1;
+		add_word(c, off, c->nchars - off);
 	}
-	if (open)
-		word_end(c, off);
 }
 
 /* One distinct token text of a part: its tokens are a list in position
@@ -236,12 +223,11 @@ struct cw_group {
 
 static uint64_t cw_prefix(const char *s, size_t n)
 {
-	uint64_t v = 0;
-	size_t i;
+	unsigned char b[8] = {0};
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | (i < n ? (unsigned char)s[i] : 0);
-	return v;
+	memcpy(b, s, n < 8 ? n : 8);
+	return (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+	       (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | b[7];
 }
 
 static uint64_t cw_hash(const char *s, size_t n)
@@ -256,10 +242,8 @@ static uint64_t cw_hash(const char *s, size_t n)
 	return h;
 }
 
-static int group_cmp(const void *pa, const void *pb, void *arg)
+static inline int group_cmp(const struct cw *c, const struct cw_group *a, const struct cw_group *b)
 {
-	const struct cw *c = arg;
-	const struct cw_group *a = pa, *b = pb;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int r;
 
@@ -271,6 +255,56 @@ static int group_cmp(const void *pa, const void *pb, void *arg)
 	if (r)
 		return r;
 	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Sorts groups by text: quicksort (median of three) down to short runs,
+ * then insertion sort, with the comparison inlined (qsort's calls through
+ * a pointer were a third of make_vector). The texts are distinct. */
+static void sort_groups(const struct cw *c, struct cw_group *g, size_t n)
+{
+	struct cw_group tmp;
+	size_t i, j;
+
+	while (n > 16) {
+		size_t mid = n / 2, lo = 0, hi = n - 1;
+		struct cw_group pivot;
+
+		if (group_cmp(c, &g[mid], &g[lo]) < 0)
+			tmp = g[mid], g[mid] = g[lo], g[lo] = tmp;
+		if (group_cmp(c, &g[hi], &g[lo]) < 0)
+			tmp = g[hi], g[hi] = g[lo], g[lo] = tmp;
+		if (group_cmp(c, &g[hi], &g[mid]) < 0)
+			tmp = g[hi], g[hi] = g[mid], g[mid] = tmp;
+		pivot = g[mid];
+		i = 0;
+		j = n - 1;
+		for (;;) {
+			while (group_cmp(c, &g[i], &pivot) < 0)
+				i++;
+			while (group_cmp(c, &pivot, &g[j]) < 0)
+				j--;
+			if (i >= j)
+				break;
+			tmp = g[i], g[i] = g[j], g[j] = tmp;
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j + 1, n): recurse on the smaller side. */
+		if (j + 1 < n - j - 1) {
+			sort_groups(c, g, j + 1);
+			g += j + 1;
+			n -= j + 1;
+		} else {
+			sort_groups(c, g + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		tmp = g[i];
+		for (j = i; j > 0 && group_cmp(c, &tmp, &g[j - 1]) < 0; j--)
+			g[j] = g[j - 1];
+		g[j] = tmp;
+	}
 }
 
 /*
@@ -327,8 +361,8 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 		g->count++;
 	}
 	free(slots);
-	if (ngroups > 1)
-		qsort_r(groups, ngroups, sizeof(*groups), group_cmp, c);
+	sort_groups(c, groups, ngroups);
+	out->items = grow(out->items, &out->cap, ngroups, sizeof(*out->items));
 	for (i = 0; i < ngroups; i++) {
 		const struct cw_group *g = &groups[i];
 		struct cw_lexeme l;
