@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index/discover.h"
@@ -176,6 +177,7 @@ static int walker_add(struct walker *w, const char *rel, int64_t size, enum disc
 	}
 	res->files[res->count].path = xstrdup(rel);
 	res->files[res->count].size = size;
+	memset(&res->files[res->count].st, 0, sizeof(res->files[res->count].st));
 	res->files[res->count].skip = skip;
 	res->count++;
 	return 0;
@@ -186,6 +188,24 @@ static int walker_add_if_candidate(struct walker *w, const char *rel, int64_t si
 	if (!is_candidate(w->opt, rel))
 		return 0;
 	return walker_add(w, rel, size, skip);
+}
+
+/* A file to index, with the stat that later walks compare against. */
+static int walker_take(struct walker *w, const char *rel, const struct stat *st)
+{
+	size_t before = w->res->count;
+	struct discover_stat *ds;
+	int rc;
+
+	rc = walker_add_if_candidate(w, rel, st->st_size, DISCOVER_TAKE);
+	if (rc || w->res->count == before)
+		return rc;
+	ds = &w->res->files[before].st;
+	ds->size = st->st_size;
+	ds->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	ds->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	ds->ino = (int64_t)st->st_ino;
+	return 0;
 }
 
 static void walker_queue(struct walker *w, const char *rel)
@@ -272,7 +292,7 @@ static int walk_symlink(struct walker *w, int dirfd, const char *name, const cha
 	else if (faccessat(dirfd, name, R_OK, AT_EACCESS) < 0)
 		rc = walker_add_if_candidate(w, rel, st.st_size, DISCOVER_SKIP_UNREADABLE);
 	else
-		rc = walker_add_if_candidate(w, rel, st.st_size, DISCOVER_TAKE);
+		rc = walker_take(w, rel, &st);
 out:
 	free(real);
 	free(full);
@@ -326,7 +346,7 @@ static int walk_entry(struct walker *w, int dirfd, const char *name, size_t dept
 		return walker_add_if_candidate(w, rel, st.st_size, DISCOVER_SKIP_TOO_LARGE);
 	if (faccessat(dirfd, name, R_OK, AT_EACCESS) < 0)
 		return walker_add_if_candidate(w, rel, st.st_size, DISCOVER_SKIP_UNREADABLE);
-	return walker_add_if_candidate(w, rel, st.st_size, DISCOVER_TAKE);
+	return walker_take(w, rel, &st);
 }
 
 /*
@@ -496,6 +516,28 @@ void discover_result_release(struct discover_result *res)
 	res->files = NULL;
 	res->count = 0;
 	res->cap = 0;
+}
+
+int64_t discover_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool discover_stat_unchanged(const struct discover_stat *now, const struct discover_stat *then,
+			     int64_t then_ns)
+{
+	const int64_t second = 1000LL * 1000 * 1000;
+	int64_t written = then->mtime_ns > then->ctime_ns ? then->mtime_ns : then->ctime_ns;
+	int64_t margin = then->mtime_ns % second == 0 && then->ctime_ns % second == 0
+			     ? DISCOVER_RACY_COARSE_NS
+			     : DISCOVER_RACY_NS;
+
+	return now->size == then->size && now->mtime_ns == then->mtime_ns &&
+	       now->ctime_ns == then->ctime_ns && now->ino == then->ino && then_ns > 0 &&
+	       written < then_ns - margin;
 }
 
 const char *discover_skip_reason(enum discover_skip skip)

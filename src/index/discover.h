@@ -11,6 +11,7 @@
 #ifndef DOCXP_DISCOVER_H
 #define DOCXP_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,9 +24,19 @@ enum discover_skip {
 	DISCOVER_SKIP_UNREADABLE,      /* stat/permission error */
 };
 
+/* What the walk saw of a file: enough to tell that it has not been
+ * written since (see discover_stat_unchanged). */
+struct discover_stat {
+	int64_t size;
+	int64_t mtime_ns; /* nanoseconds since the epoch */
+	int64_t ctime_ns; /* inode change: set by every write, rename or utimes */
+	int64_t ino;
+};
+
 struct discover_file {
 	char *path; /* relative to the root, '/'-separated, malloc'd */
 	int64_t size;
+	struct discover_stat st; /* DISCOVER_TAKE only; zero otherwise */
 	enum discover_skip skip;
 };
 
@@ -53,5 +64,34 @@ void discover_result_release(struct discover_result *res);
 
 /* "too_large", "symlink_outside", ... (static storage). */
 const char *discover_skip_reason(enum discover_skip skip);
+
+/* The wall clock in nanoseconds since the epoch: the time a walk starts,
+ * to be stored with its stats (stat_ns below). */
+int64_t discover_now_ns(void);
+
+/*
+ * Margins of the "racily clean" rule. A write after a walk's stat leaves
+ * the same times behind only if it falls in the same tick of the clock
+ * that stamps the file (a kernel tick of a few milliseconds; a second or
+ * two where the file system keeps whole seconds, FAT two) and that clock
+ * is not behind the planner's by more than the margin (the file server's
+ * clock on NFS). A stat is trusted only for a file last written this long
+ * before the walk that saw it began; times that are whole seconds (both
+ * of them: a coarse file system) get the longer margin.
+ */
+#define DISCOVER_RACY_NS	(1000LL * 1000 * 1000)
+#define DISCOVER_RACY_COARSE_NS (3000LL * 1000 * 1000)
+
+/*
+ * Whether a file whose stat is now is certainly unchanged since an
+ * earlier walk that began at then_ns saw it as then, with its content read
+ * after that walk: size, times and inode are equal, and the file had not
+ * been written within the margin before then_ns (git's "racily clean"
+ * rule). Every write sets ctime to the current time and nothing can set
+ * it back, so a changed file shows a different ctime unless the clock
+ * itself was set back or the file system does not keep ctime.
+ */
+bool discover_stat_unchanged(const struct discover_stat *now, const struct discover_stat *then,
+			     int64_t then_ns);
 
 #endif

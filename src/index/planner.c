@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -12,6 +13,7 @@
 #include "index/gitinfo.h"
 #include "index/planner.h"
 #include "queue/events.h"
+#include "queue/metrics.h"
 #include "queue/redisq.h"
 #include "store/chunkstore.h"
 #include "store/db.h"
@@ -49,6 +51,50 @@ static const char **planner_patterns(struct arena *a, const char *json)
 	return v;
 }
 
+static int known_compare(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct known_file *)item)->path);
+}
+
+/*
+ * Sorts the taken files of an incremental job into those to process and
+ * those the index already holds unchanged (their stat says so, see
+ * discover_stat_unchanged): only the former become chunks.
+ */
+static int planner_split_unchanged(struct db *db, struct arena *a, const char *job_id,
+				   struct plan_result *plan, const struct discover_file **taken)
+{
+	struct known_file *known;
+	size_t nknown, i, k = 0;
+	int rc;
+
+	rc = chunkstore_known_files(db, a, job_id, &known, &nknown);
+	if (rc)
+		return rc;
+	plan->unchanged = arena_alloc(a, (nknown + 1) * sizeof(char *));
+	for (i = 0; i < plan->npaths; i++) {
+		const struct known_file *f =
+		    nknown ? bsearch(plan->paths[i], known, nknown, sizeof(*known), known_compare) : NULL;
+		struct discover_stat then;
+
+		if (f && f->has_stat) {
+			then.size = f->st.size;
+			then.mtime_ns = f->st.mtime_ns;
+			then.ctime_ns = f->st.ctime_ns;
+			then.ino = f->st.ino;
+			if (discover_stat_unchanged(&taken[i]->st, &then, f->stat_ns)) {
+				plan->unchanged[plan->nunchanged++] = plan->paths[i];
+				continue;
+			}
+		}
+		plan->paths[k] = plan->paths[i];
+		taken[k] = taken[i];
+		k++;
+	}
+	plan->npaths = k;
+	return 0;
+}
+
 int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, const char *worker,
 		     const char *job_id)
 {
@@ -59,7 +105,9 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 	struct plan_result plan;
 	struct gitinfo git;
 	struct plan_skip *skips;
-	int64_t *chunk_ids;
+	const struct discover_file **taken;
+	struct plan_stat *stats;
+	int64_t *chunk_ids, stat_ns;
 	size_t nchunks, i, done;
 	int rc;
 
@@ -77,6 +125,7 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 	dopt.exclude = planner_patterns(a, claim.exclude_patterns);
 	dopt.max_file_bytes = claim.max_file_bytes;
 	events_state(q, job_id, "planning", NULL, NULL);
+	stat_ns = discover_now_ns();
 	rc = discover_walk(claim.repo_path, &dopt, &dres);
 	if (rc) {
 		const char *progress = NULL;
@@ -91,9 +140,11 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 
 	memset(&plan, 0, sizeof(plan));
 	plan.paths = arena_alloc(a, (dres.count + 1) * sizeof(char *));
+	taken = arena_alloc(a, (dres.count + 1) * sizeof(*taken));
 	skips = arena_alloc(a, (dres.count + 1) * sizeof(*skips));
 	for (i = 0; i < dres.count; i++) {
 		if (dres.files[i].skip == DISCOVER_TAKE) {
+			taken[plan.npaths] = &dres.files[i];
 			plan.paths[plan.npaths++] = dres.files[i].path;
 		} else {
 			skips[plan.nskips].path = dres.files[i].path;
@@ -102,6 +153,23 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 		}
 	}
 	plan.skips = skips;
+	if (strcmp(claim.job_type, "incremental") == 0) {
+		rc = planner_split_unchanged(db, a, job_id, &plan, taken);
+		if (rc) {
+			log_err("could not read the indexed files: %s | job=%s", db->errmsg, job_id);
+			goto out;
+		}
+	}
+	/* Every job records what its walk saw of the files it processes. */
+	stats = arena_alloc(a, (plan.npaths + 1) * sizeof(*stats));
+	for (i = 0; i < plan.npaths; i++) {
+		stats[i].size = taken[i]->st.size;
+		stats[i].mtime_ns = taken[i]->st.mtime_ns;
+		stats[i].ctime_ns = taken[i]->st.ctime_ns;
+		stats[i].ino = taken[i]->st.ino;
+	}
+	plan.stats = stats;
+	plan.stat_ns = stat_ns;
 	if (git.is_git) {
 		plan.commit_sha = git.commit;
 		plan.branch = git.branch;
@@ -121,6 +189,15 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 			events_publish(q, job_id, &type, &progress, 1);
 		}
 	}
+	/* Unchanged files count as skipped in the deployment's counters too,
+	 * as when workers read them (src/index/worker.c). */
+	if (plan.nunchanged > 0) {
+		struct metric_delta d;
+
+		metric_counter(&d, "docxp_files_skipped_total", "", (double)plan.nunchanged);
+		if (metrics_add(q, &d, 1) != 0)
+			log_debug("could not add metrics: %s", q->errmsg);
+	}
 	/* PostgreSQL has the chunks now; if enqueueing fails the reconcile
 	 * step enqueues them later, so a Redis failure is only logged. */
 	for (done = 0; done < nchunks; done += PLANNER_ENQUEUE_BATCH) {
@@ -131,8 +208,8 @@ int planner_plan_job(const struct conf *cfg, struct db *db, struct redisq *q, co
 			break;
 		}
 	}
-	log_info("planned job | job=%s files=%zu skipped=%zu chunks=%zu commit=%s", job_id, plan.npaths,
-		 plan.nskips, nchunks, git.is_git ? git.commit : "-");
+	log_info("planned job | job=%s files=%zu unchanged=%zu skipped=%zu chunks=%zu commit=%s", job_id,
+		 plan.npaths, plan.nunchanged, plan.nskips, nchunks, git.is_git ? git.commit : "-");
 out:
 	discover_result_release(&dres);
 	arena_free(a);

@@ -15,6 +15,9 @@
 #include "util/digest.h"
 #include "util/status.h"
 
+/* pg_try_advisory_xact_lock key of chunkstore_settle_after_job ("dxpS"). */
+#define SETTLE_LOCK_KEY "1685614675"
+
 static const char *fmt_int(struct arena *a, int64_t v)
 {
 	return arena_printf(a, "%lld", (long long)v);
@@ -95,13 +98,86 @@ static int copy_done(struct db *db, struct buf *line, int rc)
 	return rc;
 }
 
+/*
+ * The files a plan keeps (to process or unchanged), in plan_files (a temp
+ * table of the plan's transaction): files of the index not among them
+ * (deleted from the repository, excluded, now skipped) leave it, so that
+ * after the job it equals a clean run's, and so do their stats; the stats
+ * of the files to process are recorded unconfirmed (sql/007). The number
+ * of removed files goes to *removed. NOT IN over a subquery is a hashed
+ * anti-join.
+ */
+static int plan_record_files(struct db *db, struct arena *a, const char *job_id,
+			     const struct plan_result *plan, const char **removed)
+{
+	const char *params[2] = {job_id, fmt_int(a, plan->stat_ns)};
+	struct pg_result *res;
+	struct buf line;
+	size_t i;
+	int rc;
+
+	buf_init(&line, 0);
+	rc = db_exec(db, "CREATE TEMP TABLE plan_files (path text, size_bytes bigint, mtime_ns bigint,"
+			 " ctime_ns bigint, inode bigint) ON COMMIT DROP");
+	if (rc == 0)
+		rc = db_copy_begin(db, "COPY plan_files FROM STDIN");
+	for (i = 0; rc == 0 && i < plan->npaths + plan->nunchanged; i++) {
+		const struct plan_stat *st = i < plan->npaths && plan->stats ? &plan->stats[i] : NULL;
+
+		rc = copy_field(&line, i < plan->npaths ? plan->paths[i] : plan->unchanged[i - plan->npaths],
+				false);
+		if (rc == 0)
+			rc = copy_field(&line, st ? fmt_int(a, st->size) : NULL, false);
+		if (rc == 0)
+			rc = copy_field(&line, st ? fmt_int(a, st->mtime_ns) : NULL, false);
+		if (rc == 0)
+			rc = copy_field(&line, st ? fmt_int(a, st->ctime_ns) : NULL, false);
+		if (rc == 0)
+			rc = copy_field(&line, st ? fmt_int(a, st->ino) : NULL, true);
+		if (rc == 0 && line.len > 65536)
+			rc = copy_flush(db, &line);
+	}
+	if (rc == 0)
+		rc = copy_flush(db, &line);
+	if (rc == 0)
+		rc = db_copy_end(db);
+	else
+		(void)db_copy_end(db);
+	buf_release(&line);
+	if (rc == 0)
+		rc = db_query(db, a,
+			      "WITH gone AS (DELETE FROM files WHERE repository_id = (SELECT repository_id"
+			      " FROM jobs WHERE id = $1::uuid) AND path NOT IN (SELECT path FROM plan_files)"
+			      " RETURNING 1) SELECT count(*) FROM gone",
+			      1, params, &res);
+	if (rc)
+		return rc;
+	*removed = arena_strdup(a, db_value(res, 0, 0));
+	rc = db_query(db, a,
+		      "DELETE FROM file_stats WHERE repository_id = (SELECT repository_id FROM jobs"
+		      " WHERE id = $1::uuid) AND path NOT IN (SELECT path FROM plan_files)",
+		      1, params, NULL);
+	if (rc == 0)
+		rc = db_query(
+		    db, a,
+		    "INSERT INTO file_stats AS s (repository_id, path, size_bytes, mtime_ns, ctime_ns, inode,"
+		    " stat_ns, job_id) SELECT j.repository_id, p.path, p.size_bytes, p.mtime_ns, p.ctime_ns,"
+		    " p.inode, $2::bigint, j.id FROM plan_files p, jobs j WHERE j.id = $1::uuid"
+		    " AND p.size_bytes IS NOT NULL"
+		    " ON CONFLICT (repository_id, path) DO UPDATE SET size_bytes = EXCLUDED.size_bytes,"
+		    " mtime_ns = EXCLUDED.mtime_ns, ctime_ns = EXCLUDED.ctime_ns, inode = EXCLUDED.inode,"
+		    " stat_ns = EXCLUDED.stat_ns, job_id = EXCLUDED.job_id, content_sha256 = NULL",
+		    2, params, NULL);
+	return rc;
+}
+
 int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, const struct plan_claim *claim,
 			   const struct plan_result *plan, int64_t **chunk_ids, size_t *nchunks)
 {
-	const char *params[8];
+	const char *params[9];
 	struct pg_result *res;
 	struct buf line, arr;
-	size_t i, seq, n = 0;
+	size_t i, seq, n = 0, nfull, nlonger = 0;
 	int rc;
 
 	buf_init(&line, 0);
@@ -124,10 +200,22 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 		goto fail;
 	}
 
-	/* Chunks: COPY is one round trip for thousands of rows. */
+	/*
+	 * Chunks: COPY is one round trip for thousands of rows. An
+	 * incremental job's few changed files are spread evenly over as many
+	 * chunks as chunk_size requires (32 files: 16 + 16, not 25 + 7), so
+	 * that workers share them; a full job's chunks are cut as always.
+	 */
+	nfull = (size_t)claim->chunk_size;
+	if (strcmp(claim->job_type, "incremental") == 0 && plan->npaths > 0) {
+		size_t count = (plan->npaths + nfull - 1) / nfull;
+
+		nfull = plan->npaths / count;
+		nlonger = plan->npaths % count;
+	}
 	rc = db_copy_begin(db, "COPY chunks (job_id, seq, paths) FROM STDIN");
 	for (i = 0, seq = 0; rc == 0 && i < plan->npaths; seq++) {
-		size_t end = i + (size_t)claim->chunk_size, j;
+		size_t end = i + nfull + (seq < nlonger), j;
 
 		if (end > plan->npaths)
 			end = plan->npaths;
@@ -180,42 +268,40 @@ int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, c
 			goto fail;
 	}
 
-	/* Files the index holds that this plan does not take (deleted from
-	 * the repository, excluded, now skipped) leave the index: after the
-	 * job it equals a clean run's. NOT IN over a subquery is a hashed
-	 * anti-join. */
-	rc = db_query(
-	    db, a,
-	    "WITH gone AS (DELETE FROM files WHERE repository_id = (SELECT repository_id FROM jobs"
-	    " WHERE id = $1::uuid) AND path NOT IN (SELECT unnest(paths) FROM chunks WHERE job_id = $1::uuid)"
-	    " RETURNING 1) SELECT count(*) FROM gone",
-	    1, params, &res);
+	rc = plan_record_files(db, a, claim->job_id, plan, &params[7]);
 	if (rc)
 		goto fail;
-	params[7] = arena_strdup(a, db_value(res, 0, 0));
-	params[1] = fmt_int(a, (int64_t)(plan->npaths + plan->nskips));
-	params[2] = fmt_int(a, (int64_t)plan->nskips);
+	params[1] = fmt_int(a, (int64_t)(plan->npaths + plan->nunchanged + plan->nskips));
+	params[2] = fmt_int(a, (int64_t)(plan->nskips + plan->nunchanged));
 	params[3] = fmt_int(a, (int64_t)n);
 	params[4] = plan->commit_sha;
 	params[5] = plan->commit_sha ? plan->branch : NULL;
 	params[6] = plan->commit_time > 0 ? fmt_int(a, plan->commit_time) : NULL;
+	params[8] = fmt_int(a, (int64_t)plan->nunchanged);
+	/* Unchanged files count as skipped, with the reason the workers
+	 * give them ("unchanged"), as if they had been read. */
 	rc = db_query(
 	    db, a,
 	    "UPDATE jobs SET total_files = $2::int, files_skipped = $3::int, chunks_total = $4::int,"
 	    " skip_reasons = coalesce((SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*) AS n"
 	    "  FROM job_file_issues WHERE job_id = $1::uuid AND kind = 'skipped' GROUP BY reason) s),"
-	    "  '{}'::jsonb),"
+	    "  '{}'::jsonb) || CASE WHEN $9::int > 0 THEN jsonb_build_object('unchanged', $9::int)"
+	    "  ELSE '{}'::jsonb END,"
 	    " commit_sha = $5, branch = nullif($6, ''), commit_time = to_timestamp($7::bigint),"
 	    " files_removed = $8::int,"
 	    " status = CASE WHEN $4::int = 0 THEN 'completed' ELSE 'running' END,"
 	    " finished_at = CASE WHEN $4::int = 0 THEN now() END,"
 	    " planner = NULL, planner_lease_until = NULL, updated_at = now()"
 	    " WHERE id = $1::uuid",
-	    8, params, NULL);
+	    9, params, NULL);
 	if (rc)
 		goto fail;
+	/* A job with nothing to process ends here, like its last chunk would
+	 * end it (chunkstore_finish_job). */
 	rc = db_query(db, a,
-		      "UPDATE repositories r SET last_commit = j.commit_sha, last_branch = j.branch"
+		      "UPDATE repositories r SET last_commit = j.commit_sha, last_branch = j.branch,"
+		      " last_indexed_at = CASE WHEN j.status = 'completed' THEN now()"
+		      " ELSE r.last_indexed_at END"
 		      " FROM jobs j WHERE j.id = $1::uuid AND r.id = j.repository_id",
 		      1, params, NULL);
 	if (rc)
@@ -390,6 +476,85 @@ int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_c
 			(*hashes)[n - 1] = db_value(res, row, 1);
 	}
 	return 0;
+}
+
+int chunkstore_known_files(struct db *db, struct arena *a, const char *job_id, struct known_file **files,
+			   size_t *nfiles)
+{
+	struct pg_result *res;
+	int rc, i, n;
+
+	*files = NULL;
+	*nfiles = 0;
+	/* COLLATE "C": byte order, the order of strcmp (bsearch). */
+	rc = db_query(db, a,
+		      "SELECT f.path, s.content_sha256 = f.content_sha256, s.size_bytes, s.mtime_ns,"
+		      " s.ctime_ns, s.inode, s.stat_ns FROM jobs j"
+		      " JOIN files f ON f.repository_id = j.repository_id"
+		      " LEFT JOIN file_stats s ON s.repository_id = f.repository_id AND s.path = f.path"
+		      " WHERE j.id = $1::uuid ORDER BY f.path COLLATE \"C\"",
+		      1, &job_id, &res);
+	if (rc)
+		return rc;
+	n = db_nrows(res);
+	*files = arena_zalloc(a, ((size_t)n + 1) * sizeof(**files));
+	for (i = 0; i < n; i++) {
+		struct known_file *f = &(*files)[i];
+
+		f->path = db_value(res, i, 0);
+		f->has_stat = !db_isnull(res, i, 1) && strcmp(db_value(res, i, 1), "t") == 0;
+		if (!f->has_stat)
+			continue;
+		f->st.size = db_int64(res, i, 2);
+		f->st.mtime_ns = db_int64(res, i, 3);
+		f->st.ctime_ns = db_int64(res, i, 4);
+		f->st.ino = db_int64(res, i, 5);
+		f->stat_ns = db_int64(res, i, 6);
+	}
+	*nfiles = (size_t)n;
+	return 0;
+}
+
+int chunkstore_confirm_stats(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			     const struct file_result *files, size_t nfiles)
+{
+	const char *params[4];
+	struct buf paths, hashes;
+	size_t i, n = 0;
+	int rc = 0;
+
+	buf_init(&paths, 0);
+	buf_init(&hashes, 0);
+	buf_addstr(&paths, "{");
+	buf_addstr(&hashes, "{");
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		if (files[i].outcome != FILE_PROCESSED && files[i].outcome != FILE_UNCHANGED)
+			continue;
+		rc = array_add_elem(&paths, files[i].path, n == 0);
+		if (rc == 0)
+			rc = array_add_elem(&hashes, files[i].sha256, n == 0);
+		n++;
+	}
+	if (rc == 0)
+		rc = buf_addstr(&paths, "}");
+	if (rc == 0)
+		rc = buf_addstr(&hashes, "}");
+	/* Only rows of this job's plan: its walk took the stat before this
+	 * read; a later plan's row is newer than the content read here. */
+	if (rc == 0 && n > 0) {
+		params[0] = fmt_int(a, claim->repo_id);
+		params[1] = claim->job_id;
+		params[2] = arena_strdup(a, buf_str(&paths));
+		params[3] = arena_strdup(a, buf_str(&hashes));
+		rc = db_query(db, a,
+			      "UPDATE file_stats s SET content_sha256 = u.h"
+			      " FROM unnest($3::text[], $4::text[]) AS u(p, h)"
+			      " WHERE s.repository_id = $1::bigint AND s.path = u.p AND s.job_id = $2::uuid",
+			      4, params, NULL);
+	}
+	buf_release(&paths);
+	buf_release(&hashes);
+	return rc;
 }
 
 int chunkstore_renew_lease(struct db *db, const char *worker, int64_t chunk_id, int lease_seconds)
@@ -1066,8 +1231,44 @@ int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, s
 
 int chunkstore_settle_after_job(struct db *db)
 {
-	int rc = db_exec(db, "ANALYZE entities, files, entity_links, entity_embeddings");
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	struct buf sql;
+	int rc, i;
 
+	/*
+	 * ANALYZE costs about a second on a large index whatever the job
+	 * changed. Only tables whose rows changed by a tenth since their last
+	 * analysis (autovacuum's default threshold; never analysed: always)
+	 * are analysed now, so that searches right after a first index or a
+	 * big change get good plans; autovacuum handles small changes. One
+	 * worker at a time (the advisory lock): a second one would wait for
+	 * the first's ANALYZE and then repeat it.
+	 */
+	buf_init(&sql, 0);
+	rc = db_begin(db);
+	if (rc == 0)
+		rc = db_query(db, a, "SELECT pg_try_advisory_xact_lock(" SETTLE_LOCK_KEY ")", 0, NULL, &res);
+	if (rc == 0 && strcmp(db_value(res, 0, 0), "t") == 0)
+		rc = db_query(db, a,
+			      "SELECT c.oid::regclass::text FROM pg_class c"
+			      " JOIN pg_stat_user_tables t ON t.relid = c.oid"
+			      " WHERE c.oid IN ('entities'::regclass, 'files'::regclass,"
+			      " 'entity_links'::regclass, 'entity_embeddings'::regclass)"
+			      " AND (c.reltuples < 0 OR t.n_mod_since_analyze > 50 + 0.1 * c.reltuples)",
+			      0, NULL, &res);
+	else
+		res = NULL;
+	for (i = 0; rc == 0 && res && i < db_nrows(res); i++)
+		rc = buf_printf(&sql, "%s%s", i ? ", " : "ANALYZE ", db_value(res, i, 0));
+	if (rc == 0 && sql.len > 0)
+		rc = db_exec(db, buf_str(&sql));
+	if (rc == 0)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	buf_release(&sql);
+	arena_free(a);
 	if (rc == 0)
 		rc = db_exec(db, "SELECT gin_clean_pending_list(x.indexrelid) FROM pg_index x"
 				 " JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam"

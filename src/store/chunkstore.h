@@ -35,15 +35,37 @@ struct plan_skip {
 	const char *reason;
 };
 
+/* What the planner's walk saw of a file (see sql/007_file_stats.sql). */
+struct plan_stat {
+	int64_t size, mtime_ns, ctime_ns, ino;
+};
+
 struct plan_result {
 	const char *commit_sha; /* NULL when not a git work tree */
 	const char *branch;
 	int64_t commit_time; /* unix seconds, 0 = unknown */
 	const char **paths;  /* files to process, in order */
 	size_t npaths;
+	const struct plan_stat *stats; /* stats[i]: paths[i]'s, recorded; NULL: none */
+	int64_t stat_ns;	       /* when the walk began (ns since the epoch) */
+	const char **unchanged;	       /* incremental: files kept as indexed, unread */
+	size_t nunchanged;
 	const struct plan_skip *skips; /* candidates skipped while planning */
 	size_t nskips;
 };
+
+/* A file the index holds with the stat its last confirmed read had. */
+struct known_file {
+	const char *path;
+	bool has_stat; /* false: no confirmed stat (read it) */
+	struct plan_stat st;
+	int64_t stat_ns;
+};
+
+/* The indexed files of job_id's repository, sorted by path (strcmp
+ * order), arena-owned. Returns 0 or DX_E_DB. */
+int chunkstore_known_files(struct db *db, struct arena *a, const char *job_id, struct known_file **files,
+			   size_t *nfiles);
 
 /* Claims job_id for planning (pending, or planning with an expired lease).
  * Returns 0 with *claim filled, 1 when the job is not (or no longer) to be
@@ -51,8 +73,11 @@ struct plan_result {
 int chunkstore_claim_plan(struct db *db, struct arena *a, const char *worker, const char *job_id,
 			  int lease_seconds, struct plan_claim *claim);
 
-/* Records the plan in one transaction: chunks, skips, totals, git info;
- * the job becomes running (or completed when there is nothing to do).
+/* Records the plan in one transaction: chunks, skips, totals, git info,
+ * file stats; files of the index that the plan neither processes nor
+ * keeps unchanged leave it; the unchanged ones count as skipped
+ * ("unchanged"); the job becomes running (or completed when there is
+ * nothing to do).
  * Returns 0 with the new chunk ids (arena-owned) in *chunk_ids, or
  * DX_E_LEASE_LOST when another planner took over, or DX_E_DB. */
 int chunkstore_commit_plan(struct db *db, struct arena *a, const char *worker, const struct plan_claim *claim,
@@ -166,6 +191,13 @@ int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t o
 int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_claim *claim,
 			    const char ***hashes);
 
+/* After a chunk committed: confirms the stats its job's plan recorded for
+ * the files whose content was read (processed or unchanged) with the hash
+ * of that content, so that the next incremental plan can trust them.
+ * Returns 0 or DX_E_DB (harmless: the files are read again next time). */
+int chunkstore_confirm_stats(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			     const struct file_result *files, size_t nfiles);
+
 /* Work whose queue message may be lost. */
 struct reconcile_item {
 	const char *job_id;
@@ -180,7 +212,8 @@ int chunkstore_reconcile(struct db *db, struct arena *a, bool everything_open, s
 			 size_t *nitems);
 
 /*
- * After a job: fresh planner statistics (a job changes many rows at once)
+ * After a job: fresh planner statistics for the tables the job changed by
+ * a good share (a first index, a big change; autovacuum handles the rest)
  * and the GIN pending lists of the entities' search indexes merged, so
  * that searches do not scan them. Returns 0 or DX_E_DB.
  */

@@ -331,6 +331,69 @@ static void test_unreadable(void **state)
 	chmod(path, 0755);
 }
 
+/* A taken file carries the stat of the walk (a symlink: its target's);
+ * skipped ones carry none. */
+static void test_stat_of_taken_files(void **state)
+{
+	struct tree *t = *state;
+	static const char *const include[] = {"*.java", NULL};
+	struct discover_options opt = {include, NULL, 1000, 0};
+	struct discover_result res;
+	const struct discover_file *f;
+	char path[512];
+	struct stat st;
+
+	assert_int_equal(discover_walk(t->root, &opt, &res), 0);
+	snprintf(path, sizeof(path), "%s/src/B.java", t->root);
+	assert_int_equal(stat(path, &st), 0);
+	f = find(&res, "src/B.java");
+	assert_int_equal(f->st.size, st.st_size);
+	assert_int_equal(f->st.mtime_ns, (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+	assert_int_equal(f->st.ctime_ns, (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec);
+	assert_int_equal(f->st.ino, (int64_t)st.st_ino);
+	assert_int_equal(find(&res, "link_in.java")->st.size, 10);
+	assert_int_equal(find(&res, "big.java")->st.ino, 0);
+	discover_result_release(&res);
+}
+
+/* The "racily clean" rule. */
+static void test_stat_unchanged(void **state)
+{
+	const int64_t s = 1000000000LL;
+	const struct discover_stat then = {100, 50 * s + 123, 60 * s + 456, 7};
+	const struct discover_stat coarse = {100, 50 * s, 60 * s, 7};
+	struct discover_stat now = then;
+
+	(void)state;
+	/* Whole seconds (a coarse file system): the longer margin. */
+	assert_false(discover_stat_unchanged(&coarse, &coarse, 60 * s + DISCOVER_RACY_COARSE_NS));
+	assert_true(discover_stat_unchanged(&coarse, &coarse, 60 * s + DISCOVER_RACY_COARSE_NS + 1));
+	/* Written long before the earlier walk: trusted. */
+	assert_true(discover_stat_unchanged(&now, &then, 100 * s));
+	/* Within the margin before that walk, or after it: read again. */
+	assert_false(discover_stat_unchanged(&now, &then, 60 * s + 456 + DISCOVER_RACY_NS));
+	assert_true(discover_stat_unchanged(&now, &then, 60 * s + 456 + DISCOVER_RACY_NS + 1));
+	assert_false(discover_stat_unchanged(&now, &then, 61 * s));
+	assert_false(discover_stat_unchanged(&now, &then, 10 * s));
+	assert_false(discover_stat_unchanged(&now, &then, 0));
+	/* A future mtime (touch -d tomorrow) is never trusted. */
+	now.mtime_ns = 500 * s;
+	assert_false(discover_stat_unchanged(&now, &now, 100 * s));
+	/* Any difference means changed. */
+	now = then;
+	now.size = 101;
+	assert_false(discover_stat_unchanged(&now, &then, 100 * s));
+	now = then;
+	now.mtime_ns++;
+	assert_false(discover_stat_unchanged(&now, &then, 100 * s));
+	now = then;
+	now.ctime_ns++;
+	assert_false(discover_stat_unchanged(&now, &then, 100 * s));
+	now = then;
+	now.ino = 8;
+	assert_false(discover_stat_unchanged(&now, &then, 100 * s));
+}
+
 static void test_reasons(void **state)
 {
 	(void)state;
@@ -351,6 +414,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_max_files, tree_setup, tree_teardown),
 	    cmocka_unit_test(test_missing_root),
 	    cmocka_unit_test_setup_teardown(test_unreadable, tree_setup, tree_teardown),
+	    cmocka_unit_test_setup_teardown(test_stat_of_taken_files, tree_setup, tree_teardown),
+	    cmocka_unit_test(test_stat_unchanged),
 	    cmocka_unit_test(test_reasons),
 	};
 
