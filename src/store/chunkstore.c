@@ -168,6 +168,11 @@ static int plan_record_files(struct db *db, struct arena *a, const char *job_id,
 		    " mtime_ns = EXCLUDED.mtime_ns, ctime_ns = EXCLUDED.ctime_ns, inode = EXCLUDED.inode,"
 		    " stat_ns = EXCLUDED.stat_ns, job_id = EXCLUDED.job_id, content_sha256 = NULL",
 		    2, params, NULL);
+	/* Statistics for the workers' per-chunk confirmations: without them
+	 * the first job of a repository joined its 25 paths against all of
+	 * its rows (a nested loop, 17 ms per chunk on java.base's 3,102). */
+	if (rc == 0)
+		rc = db_exec(db, "ANALYZE file_stats");
 	return rc;
 }
 
