@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,6 +80,9 @@ static struct vecindex *search_vx;
 static bool search_kw_memory;
 /* hit documents, in the same budget */
 static struct doccache *search_docs;
+/* what each search asks PostgreSQL about the repositories, kept until a
+ * notification says repositories or jobs changed */
+static struct searchstore_repocache *search_repos;
 #define SEARCH_DOCCACHE_MAX ((size_t)64 << 20)
 static pthread_mutex_t search_prov_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct embed_provider *search_prov[SEARCH_PROVIDERS_MAX];
@@ -95,6 +99,7 @@ void api_search_init(const struct conf *cfg)
 		search_docs = doccache_new(docs);
 		search_vx = vecindex_new(budget - docs, SEARCH_MIN_RELOAD_MS);
 	}
+	search_repos = searchstore_repocache_new(cfg->database_uri);
 }
 
 void api_search_fini(void)
@@ -105,6 +110,8 @@ void api_search_fini(void)
 	search_vx = NULL;
 	doccache_free(search_docs);
 	search_docs = NULL;
+	searchstore_repocache_free(search_repos);
+	search_repos = NULL;
 	kwindex_cleanup();
 	for (i = 0; i < search_nprov; i++)
 		embed_provider_free(search_prov[i]);
@@ -350,7 +357,10 @@ static int search_embed(struct http_request *r, struct embed_provider *p, const 
 	char keys[1][EMBCACHE_KEY_LEN + 1];
 	int tokens = 0, status = 0, ttl = search_cfg->embedding_cache_ttl_hours * 3600;
 	bool hit = false, truncated = false, store = true;
-	struct redisq *q = api_redis_quiet(r);
+	/* The local provider embeds a query in microseconds, less than the
+	 * round trip to the cache costs (and the cache's entries are for the
+	 * providers that bill or throttle). */
+	struct redisq *q = strcmp(p->name, "local") == 0 ? NULL : api_redis_quiet(r);
 	struct embed_batch b;
 	int rc;
 
@@ -751,9 +761,15 @@ static const char *search_snippet(struct arena *a, const struct search_terms *sq
 			s++;
 		if (s < p + len) {
 			for (i = 0; i < (size_t)(p + len - s);) {
-				size_t m = search_term_at(sq, i ? (unsigned char)s[i - 1] : 0, s + i,
-							  (size_t)(p + len - s) - i);
+				size_t m;
 
+				/* most characters start no term: skip them here */
+				if (!sq->first[(unsigned char)s[i]]) {
+					i++;
+					continue;
+				}
+				m = search_term_at(sq, i ? (unsigned char)s[i - 1] : 0, s + i,
+						   (size_t)(p + len - s) - i);
 				score += m ? 1 : 0;
 				i += m ? m : 1;
 			}
@@ -878,6 +894,98 @@ static void search_record(enum search_mode mode, double ms, int failed)
 	api_observe("docxp_search_duration_seconds", labels, ms / 1000.0);
 }
 
+/*
+ * A hit in the answer: the document's JSON text as the cache or
+ * PostgreSQL has it (json_build_object's, never parsed here) followed by
+ * the members of an object of our own (scores, snippet). Parsing each
+ * document to add three members and printing it again cost more than the
+ * rest of the answer.
+ */
+struct search_doc {
+	const char *json;
+	size_t len; /* up to the closing brace */
+	struct json_object *extra;
+};
+
+static int search_doc_print(struct json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	struct search_doc *d = json_object_get_userdata(jso);
+	const char *x = json_object_to_json_string_ext(d->extra, flags);
+
+	(void)level;
+	printbuf_memappend(pb, d->json, (int)d->len);
+	/* x is "{...}" with at least one member */
+	printbuf_memappend(pb, ",", 1);
+	printbuf_memappend(pb, x + 1, (int)strlen(x + 1));
+	return 0;
+}
+
+static void search_doc_delete(struct json_object *jso, void *userdata)
+{
+	struct search_doc *d = userdata;
+
+	(void)jso;
+	json_object_put(d->extra);
+}
+
+/* An object that prints as document json (an object with members) and
+ * the members of search_doc_extra's; NULL when json is not an object.
+ * The arena must outlive the object. */
+static struct json_object *search_doc_new(struct arena *a, const char *json)
+{
+	const char *end = strrchr(json, '}');
+	struct search_doc *d;
+	struct json_object *o;
+
+	if (json[0] != '{' || !end || strspn(json + 1, " \t\r\n") == (size_t)(end - json - 1) ||
+	    end[1 + strspn(end + 1, " \t\r\n")] != '\0')
+		return NULL;
+	d = arena_alloc(a, sizeof(*d));
+	d->json = json;
+	d->len = (size_t)(end - json);
+	d->extra = json_object_new_object();
+	o = json_object_new_object();
+	json_object_set_serializer(o, search_doc_print, d, search_doc_delete);
+	return o;
+}
+
+static struct json_object *search_doc_extra(struct json_object *doc)
+{
+	return ((struct search_doc *)json_object_get_userdata(doc))->extra;
+}
+
+/* The document's own "start_line" (a member of the outer object; nested
+ * objects have theirs), 0 when null, 1 when absent. */
+static int search_doc_start_line(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '"') {
+			const char *k = ++p;
+
+			while (*p && *p != '"')
+				p += p[0] == '\\' && p[1] ? 2 : 1;
+			if (!*p)
+				break;
+			if (depth == 1 && p - k == 10 && memcmp(k, "start_line", 10) == 0) {
+				const char *v = p + 1 + strspn(p + 1, " \t\r\n");
+
+				if (*v == ':') {
+					long n = strtol(v + 1, NULL, 10);
+
+					return n < 0 ? 0 : n > INT_MAX ? INT_MAX : (int)n;
+				}
+			}
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
 static void search_run(struct http_request *r, struct search_request *q)
 {
 	struct api_ctx *ctx = r->thread_ctx;
@@ -913,7 +1021,7 @@ static void search_run(struct http_request *r, struct search_request *q)
 		search_record(q->mode, search_now_ms() - t0, 1);
 		return;
 	}
-	rc = searchstore_repositories(db, r->arena, q->repository, &repos, &nrepos);
+	rc = searchstore_repositories_cached(search_repos, db, r->arena, q->repository, &repos, &nrepos);
 	if (rc) {
 		log_err("could not read repositories: %s | req=%s", db->errmsg, r->request_id);
 		http_respond_error(r, rc, "could not read the repositories");
@@ -1063,7 +1171,7 @@ static void search_run(struct http_request *r, struct search_request *q)
 	for (i = 0, rc = 0; i < npage; i++) {
 		const struct fusion_item *it = &items[q->offset + i];
 		const struct searchstore_doc *d = NULL;
-		struct json_object *doc, *scores, *sl;
+		struct json_object *doc, *extra, *scores, *sl;
 		int line_no, leg;
 		size_t j;
 
@@ -1072,7 +1180,7 @@ static void search_run(struct http_request *r, struct search_request *q)
 				d = &docs[j];
 		if (!d)
 			continue; /* removed by a re-index since the legs ran */
-		doc = json_tokener_parse(d->json);
+		doc = search_doc_new(r->arena, d->json);
 		if (!doc)
 			continue;
 		scores = json_object_new_object();
@@ -1095,18 +1203,13 @@ static void search_run(struct http_request *r, struct search_request *q)
 			}
 		}
 		json_object_object_add(scores, "fused", json_object_new_double(it->fused));
-		json_object_object_add(doc, "scores", scores);
-		{
-			struct json_object *sline;
-			int start = 1;
-
-			if (json_object_object_get_ex(doc, "start_line", &sline))
-				start = json_object_get_int(sline);
-			json_object_object_add(doc, "snippet",
-					       json_object_new_string(search_snippet(
-						   r->arena, &terms, d->content, start, &line_no)));
-			json_object_object_add(doc, "snippet_line", json_object_new_int(line_no));
-		}
+		extra = search_doc_extra(doc);
+		json_object_object_add(extra, "scores", scores);
+		json_object_object_add(
+		    extra, "snippet",
+		    json_object_new_string(search_snippet(r->arena, &terms, d->content,
+							  search_doc_start_line(d->json), &line_no)));
+		json_object_object_add(extra, "snippet_line", json_object_new_int(line_no));
 		json_object_array_add(results, doc);
 	}
 	legsj = json_object_new_object();
@@ -1233,6 +1336,18 @@ void api_search_health(struct http_request *r)
 		json_object_object_add(dc, "hits", json_object_new_int64((int64_t)ds.hits));
 		json_object_object_add(dc, "misses", json_object_new_int64((int64_t)ds.misses));
 		json_object_object_add(reply, "document_cache", dc);
+	}
+	{
+		struct searchstore_repocache_stats rs;
+		struct json_object *rj = json_object_new_object();
+
+		searchstore_repocache_get_stats(search_repos, &rs);
+		json_object_object_add(rj, "listening", json_object_new_boolean(rs.listening));
+		json_object_object_add(rj, "entries", json_object_new_int64((int64_t)rs.entries));
+		json_object_object_add(rj, "hits", json_object_new_int64((int64_t)rs.hits));
+		json_object_object_add(rj, "misses", json_object_new_int64((int64_t)rs.misses));
+		json_object_object_add(rj, "notifications", json_object_new_int64((int64_t)rs.notifications));
+		json_object_object_add(reply, "repository_cache", rj);
 	}
 	http_respond_json(r, 200, reply);
 	json_object_put(reply);

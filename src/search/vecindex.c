@@ -21,7 +21,7 @@
 struct vecset {
 	int dims;
 	size_t n, cap, nblocks;
-	int8_t *data;	 /* [block][dim][VECSET_BLOCK] */
+	int8_t *data;	 /* [block][dim][width of the block], see vec_width */
 	float *inv_norm; /* 1/|v| of the int8 vector, 0 for a zero vector */
 	int64_t *ids;
 	uint32_t *file;
@@ -30,13 +30,35 @@ struct vecset {
 	size_t bytes;
 };
 
+/* A query with up to this many dimensions, and a search for up to half
+ * this many hits, need no malloc. */
+#define VEC_STACK_DIMS 2048
+#define VEC_STACK_HITS 256
+
+/* A scan looks at a block's scores in 64 chunks (see vec_scores). */
+#define VEC_CHUNK (VECSET_BLOCK / 64)
+
+/* Vectors stored for a set of n: whole chunks (a scan scores them whole,
+ * zeros past the end); only the last block is narrower than
+ * VECSET_BLOCK. */
+static size_t vec_padded(size_t n)
+{
+	return (n + VEC_CHUNK - 1) / VEC_CHUNK * VEC_CHUNK;
+}
+
+/* The width of block b (its vectors, padded) in a set of n. */
+static size_t vec_width(size_t n, size_t b)
+{
+	size_t rest = vec_padded(n) - b * VECSET_BLOCK;
+
+	return rest < VECSET_BLOCK ? rest : VECSET_BLOCK;
+}
+
 size_t vecset_estimate(int dims, size_t n)
 {
-	size_t blocks = (n + VECSET_BLOCK - 1) / VECSET_BLOCK;
-
 	/* vectors, id, inverse norm, file, kind, language; paths about one
 	 * per few vectors */
-	return blocks * VECSET_BLOCK * (size_t)dims + n * (8 + 4 + 4 + 2 + 2) + n / 4 * 64;
+	return vec_padded(n) * (size_t)dims + n * (8 + 4 + 4 + 2 + 2) + n / 4 * 64;
 }
 
 struct vecset *vecset_new(int dims, size_t n)
@@ -46,16 +68,31 @@ struct vecset *vecset_new(int dims, size_t n)
 	s->dims = dims;
 	s->cap = n;
 	s->nblocks = (n + VECSET_BLOCK - 1) / VECSET_BLOCK;
-	s->data = xcalloc(s->nblocks ? s->nblocks * VECSET_BLOCK * (size_t)dims : 1, 1);
-	/* whole blocks: a scan scores them whole (zeros past the end) */
-	s->inv_norm = xcalloc(s->nblocks * VECSET_BLOCK + 1, sizeof(float));
+	s->data = xcalloc(vec_padded(n) * (size_t)dims + 1, 1);
+	s->inv_norm = xcalloc(vec_padded(n) + 1, sizeof(float));
 	s->ids = xcalloc(n + 1, sizeof(int64_t));
 	s->file = xcalloc(n + 1, sizeof(uint32_t));
 	s->kind = xcalloc(n + 1, sizeof(uint16_t));
 	s->lang = xcalloc(n + 1, sizeof(uint16_t));
-	s->bytes = sizeof(*s) + s->nblocks * VECSET_BLOCK * (size_t)dims + (n + 1) * (4 + 8 + 4 + 2 + 2);
+	s->bytes =
+	    sizeof(*s) + vec_padded(n) * (size_t)dims + (vec_padded(n) + 1) * 4 + (n + 1) * (8 + 4 + 2 + 2);
 	return s;
 }
+
+/* The path conditions of the last filters resolved against a dictionary
+ * and their flags (one per string). */
+#define VEC_MEMO_SLOTS 4
+_Static_assert(VEC_DICT_BYTES_PER_ITEM == sizeof(char *) + VEC_MEMO_SLOTS, "a memo slot is a byte a string");
+
+struct vec_memo {
+	pthread_mutex_t mu;
+	struct {
+		char *prefix, *glob; /* NULL: none; ok NULL: an empty slot */
+		unsigned char *ok;
+		unsigned long used;
+	} e[VEC_MEMO_SLOTS];
+	unsigned long clock;
+};
 
 void vec_dict_release(struct vec_dict *d)
 {
@@ -64,15 +101,76 @@ void vec_dict_release(struct vec_dict *d)
 	for (i = 0; i < d->n; i++)
 		free(d->items[i]);
 	free(d->items);
+	if (d->memo) {
+		for (i = 0; i < VEC_MEMO_SLOTS; i++) {
+			free(d->memo->e[i].prefix);
+			free(d->memo->e[i].glob);
+			free(d->memo->e[i].ok);
+		}
+		pthread_mutex_destroy(&d->memo->mu);
+		free(d->memo);
+	}
+	memset(d, 0, sizeof(*d));
 }
 
 size_t vec_dict_bytes(const struct vec_dict *d)
 {
-	size_t i, b = d->cap * sizeof(char *);
+	size_t i, b = d->cap * sizeof(char *) + d->n * VEC_MEMO_SLOTS + (d->memo ? sizeof(*d->memo) : 0);
 
 	for (i = 0; i < d->n; i++)
 		b += strlen(d->items[i]) + 1;
 	return b;
+}
+
+static bool vec_str_eq(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Copies the flags memoised for f's path condition into ok (d->n bytes);
+ * false when there are none. */
+static bool vec_memo_get(const struct vec_dict *d, const struct vec_filter *f, unsigned char *ok)
+{
+	struct vec_memo *m = d->memo;
+	bool found = false;
+	int i;
+
+	if (!m)
+		return false;
+	pthread_mutex_lock(&m->mu);
+	for (i = 0; i < VEC_MEMO_SLOTS && !found; i++)
+		if (m->e[i].ok && vec_str_eq(m->e[i].prefix, f->path_prefix) &&
+		    vec_str_eq(m->e[i].glob, f->path_glob)) {
+			memcpy(ok, m->e[i].ok, d->n);
+			m->e[i].used = ++m->clock;
+			found = true;
+		}
+	pthread_mutex_unlock(&m->mu);
+	return found;
+}
+
+/* Keeps ok (d->n flags) for f's path condition in the least recently
+ * used slot. */
+static void vec_memo_put(const struct vec_dict *d, const struct vec_filter *f, const unsigned char *ok)
+{
+	struct vec_memo *m = d->memo;
+	int i, lru = 0;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->mu);
+	for (i = 1; i < VEC_MEMO_SLOTS; i++)
+		if (m->e[i].used < m->e[lru].used)
+			lru = i;
+	free(m->e[lru].prefix);
+	free(m->e[lru].glob);
+	free(m->e[lru].ok);
+	m->e[lru].prefix = f->path_prefix ? xstrdup(f->path_prefix) : NULL;
+	m->e[lru].glob = f->path_glob ? xstrdup(f->path_glob) : NULL;
+	m->e[lru].ok = xmalloc(d->n + 1);
+	memcpy(m->e[lru].ok, ok, d->n);
+	m->e[lru].used = ++m->clock;
+	pthread_mutex_unlock(&m->mu);
 }
 
 void vecset_free(struct vecset *s)
@@ -101,6 +199,10 @@ size_t vec_dict_intern(struct vec_dict *d, const char *str, bool last_only)
 		for (i = 0; i < d->n; i++)
 			if (strcmp(d->items[i], str) == 0)
 				return i;
+	if (!d->memo) {
+		d->memo = xcalloc(1, sizeof(*d->memo));
+		pthread_mutex_init(&d->memo->mu, NULL);
+	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->items = xrealloc(d->items, d->cap * sizeof(*d->items));
@@ -115,22 +217,22 @@ static size_t vecset_intern(struct vecset *s, struct vec_dict *d, const char *st
 	size_t n = d->n, i = vec_dict_intern(d, str, last_only);
 
 	if (d->n != n)
-		s->bytes += strlen(str) + 1 + sizeof(char *);
+		s->bytes += strlen(str) + 1 + VEC_DICT_BYTES_PER_ITEM;
 	return i;
 }
 
 int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const char *kind, const char *language,
 	       const char *path)
 {
-	size_t i = s->n, b = i / VECSET_BLOCK, o = i % VECSET_BLOCK, kidx, lidx;
-	int8_t *base = s->data + b * (size_t)s->dims * VECSET_BLOCK + o;
+	size_t i = s->n, b = i / VECSET_BLOCK, w = vec_width(s->cap, b), kidx, lidx;
+	int8_t *base = s->data + b * (size_t)s->dims * VECSET_BLOCK + i % VECSET_BLOCK;
 	int64_t sum = 0;
 	int d;
 
 	if (i >= s->cap)
 		return DX_E_TOOLARGE;
 	for (d = 0; d < s->dims; d++) {
-		base[(size_t)d * VECSET_BLOCK] = vec[d];
+		base[(size_t)d * w] = vec[d];
 		sum += (int64_t)vec[d] * vec[d];
 	}
 	kidx = vecset_intern(s, &s->kinds, kind, false);
@@ -159,47 +261,65 @@ size_t vecset_bytes(const struct vecset *s)
 	return s->bytes;
 }
 
-/* A min-heap of the best hits so far. */
+/* A candidate: a vector's score before the query's norm is applied. */
+struct vec_cand {
+	float score;
+	size_t v; /* the vector's index in the set */
+};
+
+/* The order of candidates: by score, then the earlier vector first (the
+ * scan's order), so that which vectors make the cut among equal scores
+ * does not depend on the heap's shape. */
+static bool vec_cand_worse(const struct vec_cand *a, float score, size_t v)
+{
+	return a->score < score || (a->score == score && a->v > v);
+}
+
+/* A min-heap of the best candidates so far (the worst at the root). */
 struct vec_heap {
-	struct vec_hit *h;
+	struct vec_cand *h;
 	size_t n, cap;
 };
 
-static void vec_heap_push(struct vec_heap *hp, int64_t id, float score)
+/* Offers vector v; the scan offers vectors in increasing v, so a later
+ * vector must score strictly more than the root to replace it. */
+static void vec_heap_push(struct vec_heap *hp, size_t v, float score)
 {
 	size_t i;
 
 	if (hp->n == hp->cap) {
-		if (score <= hp->h[0].score)
+		if (!vec_cand_worse(&hp->h[0], score, v))
 			return;
-		/* replace the minimum and sift down */
+		/* replace the root and sift down */
 		i = 0;
 		for (;;) {
 			size_t l = 2 * i + 1, r = l + 1, m = i;
 			float ms = score;
+			size_t mv = v;
 
-			if (l < hp->n && hp->h[l].score < ms) {
+			if (l < hp->n && vec_cand_worse(&hp->h[l], ms, mv)) {
 				m = l;
 				ms = hp->h[l].score;
+				mv = hp->h[l].v;
 			}
-			if (r < hp->n && hp->h[r].score < ms)
+			if (r < hp->n && vec_cand_worse(&hp->h[r], ms, mv))
 				m = r;
 			if (m == i)
 				break;
 			hp->h[i] = hp->h[m];
 			i = m;
 		}
-		hp->h[i].entity_id = id;
 		hp->h[i].score = score;
+		hp->h[i].v = v;
 		return;
 	}
 	i = hp->n++;
-	while (i > 0 && hp->h[(i - 1) / 2].score > score) {
+	while (i > 0 && !vec_cand_worse(&hp->h[(i - 1) / 2], score, v)) {
 		hp->h[i] = hp->h[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
-	hp->h[i].entity_id = id;
 	hp->h[i].score = score;
+	hp->h[i].v = v;
 }
 
 static int vec_hit_cmp(const void *pa, const void *pb)
@@ -212,9 +332,9 @@ static int vec_hit_cmp(const void *pa, const void *pb)
 }
 
 /*
- * acc[i] += q[0] * c[0][i] + ... + q[7] * c[7][i] over one block: the hot
- * loop, eight dimensions per pass so that the accumulators are read and
- * written once for eight columns. q and the stored values are int8 (the
+ * acc[i] += q[0] * c[0][i] + ... + q[7] * c[7][i] over a block of width w
+ * (a multiple of VEC_CHUNK): the hot loop, eight dimensions per pass so
+ * that the accumulators are read and written once for eight columns. q and the stored values are int8 (the
  * query quantised to -127..127), so a product is at most 127 * 128 and
  * the sum of two fits 16 bits: 16-bit multiplies and adds, widened once
  * per pair. That vectorises on plain SSE2 (32-bit multiplies exist from
@@ -231,15 +351,15 @@ static int vec_hit_cmp(const void *pa, const void *pb)
 #define VEC_CLONES
 #endif
 #define VEC_PAIR(j) ((int32_t)(int16_t)(q##j * c##j[i] + q##j##b * c##j##b[i]))
-VEC_CLONES static void vec_axpy8(int32_t *restrict acc, const int8_t *const *cols, const int16_t *q)
+VEC_CLONES static void vec_axpy8(int32_t *restrict acc, const int8_t *const *cols, const int16_t *q, int w)
 {
 	const int8_t *restrict c0 = cols[0], *restrict c0b = cols[1], *restrict c1 = cols[2],
 			       *restrict c1b = cols[3], *restrict c2 = cols[4], *restrict c2b = cols[5],
 			       *restrict c3 = cols[6], *restrict c3b = cols[7];
 	int16_t q0 = q[0], q0b = q[1], q1 = q[2], q1b = q[3], q2 = q[4], q2b = q[5], q3 = q[6], q3b = q[7];
-	int i;
+	int i, n = w / VEC_CHUNK * VEC_CHUNK; /* = w; saying so lets gcc 12 vectorise */
 
-	for (i = 0; i < VECSET_BLOCK; i++)
+	for (i = 0; i < n; i++)
 		acc[i] += VEC_PAIR(0) + VEC_PAIR(1) + VEC_PAIR(2) + VEC_PAIR(3);
 }
 #undef VEC_PAIR
@@ -268,22 +388,39 @@ bool vec_filter_resolve(const struct vec_filter *f, const struct vec_dict *kinds
 	}
 	if (f->path_prefix || f->path_glob) {
 		*file_ok = xmalloc(paths->n + 1);
-		for (i = 0; i < paths->n; i++)
-			(*file_ok)[i] = (!f->path_prefix || strncmp(paths->items[i], f->path_prefix,
-								    strlen(f->path_prefix)) == 0) &&
-					(!f->path_glob || glob_match(f->path_glob, paths->items[i]));
+		if (!vec_memo_get(paths, f, *file_ok)) {
+			for (i = 0; i < paths->n; i++)
+				(*file_ok)[i] = (!f->path_prefix || strncmp(paths->items[i], f->path_prefix,
+									    strlen(f->path_prefix)) == 0) &&
+						(!f->path_glob || glob_match(f->path_glob, paths->items[i]));
+			vec_memo_put(paths, f, *file_ok);
+		}
 	}
 	return true;
 }
 
-/* sc[i] = acc[i] * inv_norm[i] over one block. */
-VEC_CLONES static void vec_scores(float *restrict sc, const int32_t *restrict acc,
-				  const float *restrict inv_norm)
+/*
+ * sc[i] = acc[i] * inv_norm[i] over one block of width w, and a bit per
+ * chunk of VEC_CHUNK scores of which some exceed thr: the heap's
+ * threshold only rises, so the chunks without a bit hold no candidate and
+ * are never looked at one by one (most chunks, once the heap is full).
+ */
+VEC_CLONES static uint64_t vec_scores(float *restrict sc, const int32_t *restrict acc,
+				      const float *restrict inv_norm, float thr, size_t w)
 {
-	int i;
+	uint64_t mask = 0;
+	size_t c, i;
 
-	for (i = 0; i < VECSET_BLOCK; i++)
-		sc[i] = (float)acc[i] * inv_norm[i];
+	for (c = 0; c < w / VEC_CHUNK; c++) {
+		int above = 0;
+
+		for (i = c * VEC_CHUNK; i < (c + 1) * VEC_CHUNK; i++) {
+			sc[i] = (float)acc[i] * inv_norm[i];
+			above |= sc[i] > thr;
+		}
+		mask |= (uint64_t)above << c;
+	}
+	return mask;
 }
 
 size_t vecset_search(const struct vecset *s, const float *query, const struct vec_filter *f, size_t k,
@@ -294,11 +431,19 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 	 * winners only */
 	float sc[VECSET_BLOCK] __attribute__((aligned(64))), thr;
 	int dims = s->dims, d, nnz = 0;
-	int *nz = xmalloc(sizeof(int) * (size_t)dims);
-	int16_t *qnz = xcalloc((size_t)dims + 8, sizeof(int16_t)); /* zero-padded to groups of 8 */
+	/* the query's non-zero dimensions and values, zero-padded to groups
+	 * of 8; on the stack up to VEC_STACK_DIMS (a malloc that size costs a
+	 * consolidation of malloc's fast bins) */
+	int nz_stack[VEC_STACK_DIMS],
+	    *nz = dims <= VEC_STACK_DIMS ? nz_stack : xmalloc(sizeof(int) * (size_t)dims);
+	int16_t qnz_stack[VEC_STACK_DIMS + 8],
+	    *qnz = dims <= VEC_STACK_DIMS ? qnz_stack : xmalloc(sizeof(int16_t) * ((size_t)dims + 8));
 	unsigned char *file_ok = NULL;
 	long want_kind = -1, want_lang = -1;
 	struct vec_heap hp;
+	struct vec_cand cand_stack[VEC_STACK_HITS];
+	struct vec_hit hit_stack[VEC_STACK_HITS], *hits = NULL;
+	uint64_t mask;
 	float qmax = 0, qscale;
 	double qnorm = 0;
 	size_t b, i, n = 0;
@@ -327,62 +472,80 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 	}
 	if (nnz == 0)
 		goto out;
+	memset(qnz + nnz, 0, 8 * sizeof(*qnz));
 	qnorm = 1.0 / sqrt(qnorm);
 	if (filtered &&
 	    !vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang, &file_ok))
 		goto out;
 	/* Several windows of one entity may be among the best: keep room. */
 	hp.cap = k * 2;
-	hp.h = xmalloc(hp.cap * sizeof(*hp.h));
-	for (b = 0; b < s->nblocks; b++) {
+	hp.h = hp.cap <= VEC_STACK_HITS ? cand_stack : xmalloc(hp.cap * sizeof(*hp.h));
+	for (b = 0; b < s->nblocks && b * VECSET_BLOCK < s->n; b++) {
 		const int8_t *blk = s->data + b * (size_t)dims * VECSET_BLOCK;
-		size_t base = b * VECSET_BLOCK, m = s->n - base < VECSET_BLOCK ? s->n - base : VECSET_BLOCK;
+		size_t base = b * VECSET_BLOCK, m = s->n - base < VECSET_BLOCK ? s->n - base : VECSET_BLOCK,
+		       w = vec_width(s->cap, b);
 
-		memset(acc, 0, sizeof(acc));
+		memset(acc, 0, w * sizeof(*acc));
 		for (d = 0; d < nnz; d += 8) {
 			const int8_t *cols[8];
 			int j;
 
 			/* a short last group multiplies column 0 by zero */
 			for (j = 0; j < 8; j++)
-				cols[j] = blk + (size_t)nz[d + j < nnz ? d + j : 0] * VECSET_BLOCK;
-			vec_axpy8(acc, cols, qnz + d);
+				cols[j] = blk + (size_t)nz[d + j < nnz ? d + j : 0] * w;
+			vec_axpy8(acc, cols, qnz + d, (int)w);
 		}
 		/* the scores of the block (vectorised), then the few that can
 		 * enter the heap */
-		vec_scores(sc, acc, s->inv_norm + base);
 		thr = hp.n < hp.cap ? -INFINITY : hp.h[0].score;
-		for (i = 0; i < m; i++) {
-			size_t v = base + i;
+		mask = vec_scores(sc, acc, s->inv_norm + base, thr, w);
+		while (mask) {
+			int c = __builtin_ctzll(mask);
+			size_t end = (size_t)(c + 1) * VEC_CHUNK < m ? (size_t)(c + 1) * VEC_CHUNK : m;
 
-			if (!(sc[i] > thr))
-				continue;
-			if (filtered && ((want_kind >= 0 && s->kind[v] != want_kind) ||
-					 (want_lang >= 0 && s->lang[v] != want_lang) ||
-					 (file_ok && !file_ok[s->file[v]])))
-				continue;
-			vec_heap_push(&hp, s->ids[v], sc[i]);
-			thr = hp.n < hp.cap ? -INFINITY : hp.h[0].score;
+			mask &= mask - 1;
+			for (i = (size_t)c * VEC_CHUNK; i < end; i++) {
+				size_t v = base + i;
+
+				if (!(sc[i] > thr))
+					continue;
+				if (filtered && ((want_kind >= 0 && s->kind[v] != want_kind) ||
+						 (want_lang >= 0 && s->lang[v] != want_lang) ||
+						 (file_ok && !file_ok[s->file[v]])))
+					continue;
+				vec_heap_push(&hp, v, sc[i]);
+				thr = hp.n < hp.cap ? -INFINITY : hp.h[0].score;
+			}
 		}
 	}
-	qsort(hp.h, hp.n, sizeof(*hp.h), vec_hit_cmp);
-	/* best window per entity */
+	/* best first, ties by entity id; then the best window per entity */
+	hits = hp.n <= VEC_STACK_HITS ? hit_stack : xmalloc(hp.n * sizeof(*hits));
+	for (i = 0; i < hp.n; i++) {
+		hits[i].entity_id = s->ids[hp.h[i].v];
+		hits[i].score = hp.h[i].score;
+	}
+	qsort(hits, hp.n, sizeof(*hits), vec_hit_cmp);
 	for (i = 0; i < hp.n && n < k; i++) {
 		size_t j;
 		bool seen = false;
 
 		for (j = 0; j < n && !seen; j++)
-			seen = out[j].entity_id == hp.h[i].entity_id;
+			seen = out[j].entity_id == hits[i].entity_id;
 		if (!seen) {
-			out[n] = hp.h[i];
-			out[n++].score = (float)(hp.h[i].score * qnorm);
+			out[n] = hits[i];
+			out[n++].score = (float)(hits[i].score * qnorm);
 		}
 	}
 out:
-	free(hp.h);
+	if (hp.h != cand_stack)
+		free(hp.h);
+	if (hits != hit_stack)
+		free(hits);
 	free(file_ok);
-	free(nz);
-	free(qnz);
+	if (nz != nz_stack)
+		free(nz);
+	if (qnz != qnz_stack)
+		free(qnz);
 	return n;
 }
 

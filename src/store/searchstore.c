@@ -3,17 +3,21 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
 #include "store/db.h"
 #include "store/searchstore.h"
+#include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/status.h"
 
 /*
@@ -349,6 +353,264 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 		(*repos)[i].indexing = strcmp(db_value(res, (int)i, 3), "t") == 0;
 	}
 	return 0;
+}
+
+/* ---- the cache of searchstore_repositories' answers ------------------ */
+
+#define REPOCACHE_MAX	    64
+#define REPOCACHE_MAX_AGE_S 10.0
+#define REPOCACHE_RETRY_S   1.0
+/* without the triggers (no migration yet), a new look now and then */
+#define REPOCACHE_NO_DDL_RETRY_S 30.0
+
+struct repocache_entry {
+	char *key; /* the repository as named, NULL: all */
+	bool used;
+	uint64_t gen;
+	double at;
+	struct searchstore_repo *repos; /* malloc'd, strings too */
+	size_t n;
+};
+
+struct searchstore_repocache {
+	pthread_mutex_t mu;
+	char *uri;
+	struct db listen; /* LISTENs docxp_search_changed */
+	bool listening, connecting;
+	bool trouble; /* the server said something while idle */
+	int last_rc;  /* of the last connection attempt, to log changes once */
+	double retry_at;
+	uint64_t gen; /* moves with every notification and (re)connection */
+	struct repocache_entry e[REPOCACHE_MAX];
+	unsigned long hits, misses, notifications;
+};
+
+static double repocache_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void repocache_entry_clear(struct repocache_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		free((char *)e->repos[i].path);
+		free((char *)e->repos[i].signature);
+	}
+	free(e->repos);
+	free(e->key);
+	memset(e, 0, sizeof(*e));
+}
+
+struct searchstore_repocache *searchstore_repocache_new(const char *uri)
+{
+	struct searchstore_repocache *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	c->uri = xstrdup(uri ? uri : "");
+	return c;
+}
+
+void searchstore_repocache_free(struct searchstore_repocache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < REPOCACHE_MAX; i++)
+		repocache_entry_clear(&c->e[i]);
+	db_close(&c->listen);
+	free(c->uri);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+/* Connects l, LISTENs and checks that the triggers that notify exist
+ * (both: on repositories and on jobs). Returns 0 or a negative status. */
+static int repocache_connect(const char *uri, struct db *l)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	int rc;
+
+	rc = db_connect(l, uri);
+	if (rc == 0)
+		rc = db_exec(l, "LISTEN docxp_search_changed");
+	if (rc == 0)
+		rc = db_query(
+		    l, a,
+		    "SELECT count(DISTINCT tgrelid) FROM pg_trigger WHERE tgname = 'docxp_search_changed'"
+		    " AND tgrelid IN ('repositories'::regclass, 'jobs'::regclass) AND tgenabled <> 'D'",
+		    0, NULL, &res);
+	if (rc == 0 && db_int64(res, 0, 0) != 2)
+		rc = DX_E_UNAVAILABLE;
+	arena_free(a);
+	if (rc)
+		db_close(l);
+	return rc;
+}
+
+/* A listening connection gets no notices: anything the server says while
+ * it is idle is trouble (the error before a termination, a shutdown). */
+static void repocache_notice(void *arg, const PGresult *res)
+{
+	struct searchstore_repocache *c = arg;
+
+	(void)res;
+	c->trouble = true;
+}
+
+/* The cache's generation after reading what notifications arrived, or 0
+ * when nothing may be cached. Caller holds mu (released and taken again
+ * around a connection attempt). */
+static uint64_t repocache_gen(struct searchstore_repocache *c)
+{
+	if (c->listening) {
+		PGconn *conn = c->listen.conn;
+		PGnotify *nt;
+
+		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK || c->trouble) {
+			log_warn(
+			    "repository lookups of searches are not cached until the listening connection is "
+			    "back: %s",
+			    PQerrorMessage(conn)[0] ? PQerrorMessage(conn) : "the server said something");
+			db_close(&c->listen);
+			c->listening = false;
+			c->gen++;
+			c->retry_at = repocache_now() + REPOCACHE_RETRY_S;
+		} else {
+			while ((nt = PQnotifies(conn)) != NULL) {
+				c->gen++;
+				c->notifications++;
+				PQfreemem(nt);
+			}
+		}
+	}
+	if (!c->listening && !c->connecting && repocache_now() >= c->retry_at) {
+		struct db l = {0};
+		int rc;
+
+		c->connecting = true;
+		pthread_mutex_unlock(&c->mu);
+		rc = repocache_connect(c->uri, &l);
+		pthread_mutex_lock(&c->mu);
+		c->connecting = false;
+		if (rc == 0) {
+			c->listen = l;
+			c->listening = true;
+			c->trouble = false;
+			PQsetNoticeReceiver(c->listen.conn, repocache_notice, c);
+			log_info("repository lookups of searches are cached | channel=docxp_search_changed");
+		} else {
+			if (rc != c->last_rc)
+				log_notice("repository lookups of searches are not cached: %s",
+					   rc == DX_E_UNAVAILABLE
+					       ? "the docxp_search_changed triggers are missing"
+					       : "could not listen for changes");
+			c->retry_at = repocache_now() +
+				      (rc == DX_E_UNAVAILABLE ? REPOCACHE_NO_DDL_RETRY_S : REPOCACHE_RETRY_S);
+		}
+		c->last_rc = rc;
+		/* what was cached before is from before the LISTEN */
+		c->gen++;
+	}
+	return c->listening ? c->gen : 0;
+}
+
+static bool repocache_key_eq(const struct repocache_entry *e, const char *repository)
+{
+	return e->used && (e->key && repository ? strcmp(e->key, repository) == 0 : !e->key && !repository);
+}
+
+int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *db, struct arena *a,
+				    const char *repository, struct searchstore_repo **repos, size_t *n)
+{
+	struct repocache_entry *e, *slot = NULL;
+	uint64_t gen;
+	double now;
+	size_t i, j;
+	int rc;
+
+	if (!c)
+		return searchstore_repositories(db, a, repository, repos, n);
+	pthread_mutex_lock(&c->mu);
+	gen = repocache_gen(c);
+	now = repocache_now();
+	for (i = 0; gen && i < REPOCACHE_MAX; i++) {
+		e = &c->e[i];
+		if (!repocache_key_eq(e, repository))
+			continue;
+		if (e->gen != gen || now - e->at > REPOCACHE_MAX_AGE_S)
+			break;
+		*n = e->n;
+		*repos = arena_alloc(a, (e->n + 1) * sizeof(**repos));
+		for (j = 0; j < e->n; j++) {
+			(*repos)[j] = e->repos[j];
+			(*repos)[j].path = arena_strdup(a, e->repos[j].path);
+			(*repos)[j].signature = arena_strdup(a, e->repos[j].signature);
+		}
+		c->hits++;
+		pthread_mutex_unlock(&c->mu);
+		return 0;
+	}
+	c->misses++;
+	pthread_mutex_unlock(&c->mu);
+	/* The answer is kept under the generation read before the question:
+	 * a change notified meanwhile makes it stale at once. */
+	rc = searchstore_repositories(db, a, repository, repos, n);
+	if (rc || !gen)
+		return rc;
+	pthread_mutex_lock(&c->mu);
+	if (gen == c->gen && c->listening) {
+		for (i = 0; i < REPOCACHE_MAX; i++) {
+			e = &c->e[i];
+			if (repocache_key_eq(e, repository) || (!slot && !e->used))
+				slot = e;
+			if (repocache_key_eq(e, repository))
+				break;
+		}
+		/* full (many names asked for): start again */
+		if (!slot) {
+			for (i = 0; i < REPOCACHE_MAX; i++)
+				repocache_entry_clear(&c->e[i]);
+			slot = &c->e[0];
+		}
+		repocache_entry_clear(slot);
+		slot->used = true;
+		slot->key = repository ? xstrdup(repository) : NULL;
+		slot->gen = gen;
+		slot->at = now;
+		slot->n = *n;
+		slot->repos = xcalloc(*n + 1, sizeof(*slot->repos));
+		for (i = 0; i < *n; i++) {
+			slot->repos[i] = (*repos)[i];
+			slot->repos[i].path = xstrdup((*repos)[i].path);
+			slot->repos[i].signature = xstrdup((*repos)[i].signature);
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct searchstore_repocache_stats *st)
+{
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	st->listening = c->listening;
+	for (i = 0; i < REPOCACHE_MAX; i++)
+		st->entries += c->e[i].used;
+	st->hits = c->hits;
+	st->misses = c->misses;
+	st->notifications = c->notifications;
+	pthread_mutex_unlock(&c->mu);
 }
 
 static int64_t searchstore_be64(const char *p)

@@ -97,6 +97,39 @@ struct searchstore_repo {
 int searchstore_repositories(struct db *db, struct arena *a, const char *repository,
 			     struct searchstore_repo **repos, size_t *n);
 
+/*
+ * A cache of searchstore_repositories' answers in the API process (each
+ * search asks it first). It holds answers only while a connection of its
+ * own LISTENs on the channel docxp_search_changed, to which triggers on
+ * repositories and jobs (any INSERT, UPDATE, DELETE, TRUNCATE: a
+ * repository created, renamed, deleted, a job started or advanced) notify
+ * at commit; every notification drops every answer. Without those
+ * triggers in the database (sql/011_search_notify.sql; looked for every
+ * 30 s), or while the connection is down (retried every second), nothing
+ * is cached. A change is seen by the searches that start after its
+ * notification reached this process (PostgreSQL sends it at the commit);
+ * answers older than 10 s are asked again whatever happened.
+ */
+struct searchstore_repocache;
+
+/* A cache that listens with its own connection to uri (connected on first
+ * use). */
+struct searchstore_repocache *searchstore_repocache_new(const char *uri);
+void searchstore_repocache_free(struct searchstore_repocache *c);
+
+/* searchstore_repositories, answered from c when it can be (c NULL:
+ * always asks db). */
+int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *db, struct arena *a,
+				    const char *repository, struct searchstore_repo **repos, size_t *n);
+
+struct searchstore_repocache_stats {
+	bool listening; /* answers can be cached */
+	size_t entries;
+	unsigned long hits, misses, notifications;
+};
+
+void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct searchstore_repocache_stats *st);
+
 /* Receives a repository's vectors: begin once with the count, then one
  * row per vector (dims bytes of int8). A non-zero return stops the load
  * and is returned. */

@@ -19,6 +19,9 @@ INTEGRATION_TESTS = \
 
 INTEGRATION_TESTS += tests/integration/test_search.py
 
+# docxp-api's cache of the repositories a search asks about (issue 8).
+INTEGRATION_TESTS += tests/integration/test_search_repocache.py
+
 # Search documents computed by the workers equal PostgreSQL's (issue 12).
 INTEGRATION_TESTS += tests/integration/test_search_tsv.py
 

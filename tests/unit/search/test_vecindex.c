@@ -1,10 +1,12 @@
 /* Unit tests for src/search/vecindex.c: the exact int8 scan against a
- * brute-force reference, filters, windows, and the per-repository sets
+ * brute-force reference and, result for result, against a plain row-major
+ * scan, filters, windows, and the per-repository sets
  * (load on first use, reload on a new signature, memory budget). */
 #include "config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include "search/vecindex.h"
+#include "util/glob.h"
 #include "util/status.h"
 
 #define DIMS 64
@@ -53,7 +56,7 @@ static double cosine(const float *q, const int8_t *v, int dims)
 
 static void test_scan_matches_bruteforce(void **state)
 {
-	const size_t n = 3000; /* several blocks, the last one partial */
+	const size_t n = 2 * VECSET_BLOCK + 500; /* several blocks, the last one partial */
 	int8_t *vecs = malloc(n * DIMS);
 	struct vecset *s = vecset_new(DIMS, n);
 	float q[DIMS];
@@ -98,6 +101,241 @@ static void test_scan_matches_bruteforce(void **state)
 	assert_int_equal(vecset_search(s, q, NULL, 10, hits), 0);
 	vecset_free(s);
 	free(vecs);
+}
+
+/* ---- the scan against a plain row-major reference -------------------- */
+
+struct ref_cand {
+	float score;
+	size_t v;
+};
+
+/* best first; among equal scores the earlier vector (the scan's order) */
+static int ref_cand_cmp(const void *pa, const void *pb)
+{
+	const struct ref_cand *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->v < b->v ? -1 : a->v > b->v;
+}
+
+static int ref_hit_cmp(const void *pa, const void *pb)
+{
+	const struct vec_hit *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->entity_id < b->entity_id ? -1 : a->entity_id > b->entity_id;
+}
+
+struct ref_set {
+	int dims;
+	size_t n;
+	const int8_t *vecs; /* row-major */
+	const int64_t *ids;
+	const char *const *kind, *const *lang, *const *path;
+};
+
+/*
+ * What vecset_search must return, computed the obvious way: the query
+ * quantised like the scan does, one int32 dot product per vector, the
+ * score rounded to float the same way, every passing vector sorted, the
+ * 2k best kept, then the best window per entity.
+ */
+static size_t ref_search(const struct ref_set *rs, const float *query, const struct vec_filter *f, size_t k,
+			 struct vec_hit *out)
+{
+	struct ref_cand *c = malloc((rs->n + 1) * sizeof(*c));
+	struct vec_hit *h = malloc((rs->n + 1) * sizeof(*h));
+	int *q = calloc((size_t)rs->dims, sizeof(int));
+	float qmax = 0, qscale;
+	double qnorm = 0;
+	size_t v, nc = 0, nh, i, n = 0;
+	int d;
+
+	for (d = 0; d < rs->dims; d++)
+		if (fabsf(query[d]) > qmax)
+			qmax = fabsf(query[d]);
+	if (k == 0 || !(qmax > 0))
+		goto out;
+	qscale = 127.0f / qmax;
+	for (d = 0; d < rs->dims; d++) {
+		q[d] = (int)lrintf(query[d] * qscale);
+		qnorm += (double)q[d] * q[d];
+	}
+	if (qnorm == 0)
+		goto out;
+	qnorm = 1.0 / sqrt(qnorm);
+	for (v = 0; v < rs->n; v++) {
+		const int8_t *x = rs->vecs + v * (size_t)rs->dims;
+		int32_t dot = 0;
+		int64_t sum = 0;
+		float inv;
+
+		if (f &&
+		    ((f->kind && strcmp(f->kind, rs->kind[v]) != 0) ||
+		     (f->language && strcmp(f->language, rs->lang[v]) != 0) ||
+		     (f->path_prefix && strncmp(rs->path[v], f->path_prefix, strlen(f->path_prefix)) != 0) ||
+		     (f->path_glob && !glob_match(f->path_glob, rs->path[v]))))
+			continue;
+		for (d = 0; d < rs->dims; d++) {
+			dot += q[d] * x[d];
+			sum += (int64_t)x[d] * x[d];
+		}
+		inv = sum > 0 ? (float)(1.0 / sqrt((double)sum)) : 0.0f;
+		c[nc].score = (float)dot * inv;
+		c[nc++].v = v;
+	}
+	qsort(c, nc, sizeof(*c), ref_cand_cmp);
+	nh = nc < 2 * k ? nc : 2 * k;
+	for (i = 0; i < nh; i++) {
+		h[i].entity_id = rs->ids[c[i].v];
+		h[i].score = c[i].score;
+	}
+	qsort(h, nh, sizeof(*h), ref_hit_cmp);
+	for (i = 0; i < nh && n < k; i++) {
+		size_t j;
+		bool seen = false;
+
+		for (j = 0; j < n && !seen; j++)
+			seen = out[j].entity_id == h[i].entity_id;
+		if (!seen) {
+			out[n] = h[i];
+			out[n++].score = (float)(h[i].score * qnorm);
+		}
+	}
+out:
+	free(c);
+	free(h);
+	free(q);
+	return n;
+}
+
+/* Vectors with few non-zero values (like the local provider's), dense
+ * ones, zero ones and repeats (ties), several windows per entity. */
+static void ref_fill(int8_t *vecs, int64_t *ids, size_t n, int dims)
+{
+	size_t i;
+	int d;
+
+	for (i = 0; i < n; i++) {
+		int8_t *x = vecs + i * (size_t)dims;
+		uint32_t r = next_rand() % 10;
+
+		memset(x, 0, (size_t)dims);
+		if (r < 6) {
+			for (d = 0; d < 12; d++)
+				x[next_rand() % (uint32_t)dims] = (int8_t)((int)(next_rand() % 256) - 128);
+		} else if (r < 8) {
+			for (d = 0; d < dims; d++)
+				x[d] = (int8_t)((int)(next_rand() % 256) - 128);
+		} else if (r == 8 && i > 0) {
+			memcpy(x, vecs + (size_t)(next_rand() % i) * (size_t)dims, (size_t)dims);
+		} /* else a zero vector */
+		/* one to three windows per entity */
+		ids[i] = i > 0 && next_rand() % 3 == 0 ? ids[i - 1] : (int64_t)i * 7 + 1000;
+	}
+}
+
+static void ref_query(float *q, int dims, bool sparse)
+{
+	int d;
+
+	memset(q, 0, sizeof(float) * (size_t)dims);
+	if (sparse) {
+		for (d = 0; d < 1 + (int)(next_rand() % 40); d++)
+			q[next_rand() % (uint32_t)dims] = (float)((int)(next_rand() % 2001) - 1000) / 997.0f;
+	} else {
+		for (d = 0; d < dims; d++)
+			q[d] = (float)((int)(next_rand() % 2001) - 1000) / 997.0f;
+	}
+}
+
+static void test_scan_matches_reference(void **state)
+{
+	static const char *const kinds[] = {"method", "class", "jsp_page"};
+	static const char *const langs[] = {"java", "jsp"};
+	static const char *const paths[] = {"src/a/A.java", "src/a/B.java", "src/b/C.java", "web/x.jsp"};
+	const size_t sizes[] = {
+	    0, 1, 2, VECSET_BLOCK - 1, VECSET_BLOCK, VECSET_BLOCK + 1, 3 * VECSET_BLOCK + 17};
+	const int dimss[] = {64, 1024, 13};
+	const struct vec_filter filters[] = {
+	    {NULL, NULL, NULL, NULL},
+	    {"java", NULL, NULL, NULL},
+	    {NULL, "class", NULL, NULL},
+	    {NULL, NULL, "src/a/", NULL},
+	    {NULL, NULL, NULL, "**/b/*.java"},
+	    {"jsp", "jsp_page", "web/", "*.jsp"},
+	    {NULL, "nosuchkind", NULL, NULL},
+	    /* more path conditions than the dictionary memoises, some alike */
+	    {NULL, NULL, "src/", NULL},
+	    {NULL, NULL, NULL, "*.java"},
+	    {NULL, NULL, "src/b/", "*.java"},
+	    {NULL, NULL, "src/b/", "**/*.java"},
+	};
+	/* 150: more candidates than vecset_search keeps on its stack */
+	const size_t ks[] = {1, 5, 20, 150};
+	size_t si, fi, round;
+	int di;
+
+	(void)state;
+	for (di = 0; di < 3; di++) {
+		int dims = dimss[di];
+
+		for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+			size_t n = sizes[si], i;
+			int8_t *vecs = malloc(n * (size_t)dims + 1);
+			int64_t *ids = malloc((n + 1) * sizeof(int64_t));
+			const char **kind = malloc((n + 1) * sizeof(char *)),
+				   **lang = malloc((n + 1) * sizeof(char *)),
+				   **path = malloc((n + 1) * sizeof(char *));
+			struct vecset *s = vecset_new(dims, n);
+			struct ref_set rs = {dims, n, vecs, ids, kind, lang, path};
+			float *q = malloc(sizeof(float) * (size_t)dims);
+			struct vec_hit got[150], want[150];
+
+			if (dims == 1024 && n > VECSET_BLOCK + 1) {
+				vecset_free(s);
+				s = vecset_new(dims, n = VECSET_BLOCK + 1);
+				rs.n = n;
+			}
+			ref_fill(vecs, ids, n, dims);
+			for (i = 0; i < n; i++) {
+				/* files are contiguous, like a load */
+				path[i] = paths[i * 4 / (n ? n : 1)];
+				kind[i] = kinds[next_rand() % 3];
+				lang[i] = strstr(path[i], ".jsp") ? langs[1] : langs[0];
+				assert_int_equal(
+				    vecset_add(s, ids[i], vecs + i * (size_t)dims, kind[i], lang[i], path[i]),
+				    0);
+			}
+			for (round = 0; round < 6; round++) {
+				for (fi = 0; fi < sizeof(filters) / sizeof(*filters); fi++) {
+					size_t k = ks[(round + fi) % 4], ng, nw, j;
+
+					ref_query(q, dims, round % 2 == 0);
+					ng = vecset_search(s, q, fi ? &filters[fi] : NULL, k, got);
+					nw = ref_search(&rs, q, fi ? &filters[fi] : NULL, k, want);
+					assert_int_equal(ng, nw);
+					for (j = 0; j < nw; j++) {
+						assert_int_equal(got[j].entity_id, want[j].entity_id);
+						assert_true(got[j].score == want[j].score);
+					}
+				}
+			}
+			/* a zero query finds nothing */
+			memset(q, 0, sizeof(float) * (size_t)dims);
+			assert_int_equal(vecset_search(s, q, NULL, 5, got), 0);
+			vecset_free(s);
+			free(vecs);
+			free(ids);
+			free(kind);
+			free(lang);
+			free(path);
+			free(q);
+		}
+	}
 }
 
 static void test_filters_and_windows(void **state)
@@ -298,11 +536,9 @@ static void test_scan_speed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scan_matches_bruteforce),
-	    cmocka_unit_test(test_filters_and_windows),
-	    cmocka_unit_test(test_index_load_refresh_budget),
-	    cmocka_unit_test(test_index_reload_throttle),
-	    cmocka_unit_test(test_scan_speed),
+	    cmocka_unit_test(test_scan_matches_bruteforce), cmocka_unit_test(test_scan_matches_reference),
+	    cmocka_unit_test(test_filters_and_windows),	    cmocka_unit_test(test_index_load_refresh_budget),
+	    cmocka_unit_test(test_index_reload_throttle),   cmocka_unit_test(test_scan_speed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
