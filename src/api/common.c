@@ -57,12 +57,16 @@ const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
 static struct dbpool *api_pool;
 static struct embed_provider *api_embedder;
+/* the api_keys rows of verified keys, kept until a notification says
+ * api_keys changed */
+static struct keystore_cache *api_keys;
 
 int api_init(const struct conf *cfg)
 {
 	char why[256];
 
 	api_pool = dbpool_new(cfg->database_uri, cfg->database_pool_size);
+	api_keys = keystore_cache_new(cfg->database_uri);
 	/* For health: what the provider knows, without a (paid) call. */
 	api_embedder = embed_provider_new(cfg, why, sizeof(why));
 	if (!api_embedder)
@@ -74,6 +78,8 @@ int api_init(const struct conf *cfg)
 void api_fini(void)
 {
 	api_search_fini();
+	keystore_cache_free(api_keys);
+	api_keys = NULL;
 	dbpool_free(api_pool);
 	api_pool = NULL;
 	embed_provider_free(api_embedder);
@@ -338,16 +344,29 @@ static int key_cache_get(const char *key, struct key_principal *who)
 	return found;
 }
 
+void api_key_cache_get_stats(struct keystore_cache_stats *st)
+{
+	keystore_cache_get_stats(api_keys, st);
+}
+
+/* The request's connection, for keystore_verify_cached. */
+static struct db *api_authorize_db(void *arg)
+{
+	char why[256];
+
+	return api_db_quiet(arg, why, sizeof(why));
+}
+
 /*
  * The authorize hook: "Authorization: Bearer <key>" checked against the
- * stored hashes (constant time), then the route's scope. 401 for a
- * missing, malformed, unknown or revoked key; 403 for too small a scope.
+ * stored hashes (constant time; the rows cached, see keystore.h), then the
+ * route's scope. 401 for a missing, malformed, unknown or revoked key; 403
+ * for too small a scope.
  */
 int api_authorize(struct http_request *r, const struct http_route *route)
 {
 	struct api_ctx *ctx = r->thread_ctx;
 	const char *h = r->authorization;
-	struct db *db;
 	int rc;
 
 	memset(&ctx->who, 0, sizeof(ctx->who));
@@ -359,12 +378,7 @@ int api_authorize(struct http_request *r, const struct http_route *route)
 		    "an API key is required: send \"Authorization: Bearer <key>\" (docxp apikey create)");
 		return -1;
 	}
-	{
-		char why[256];
-
-		db = api_db_quiet(r, why, sizeof(why));
-	}
-	rc = db ? keystore_verify(db, h + 7, &ctx->who) : DX_E_DB;
+	rc = keystore_verify_cached(api_keys, api_authorize_db, r, h + 7, &ctx->who);
 	if (rc == 0)
 		key_cache_put(h + 7, &ctx->who);
 	else if (rc == DX_E_DB && key_cache_get(h + 7, &ctx->who))

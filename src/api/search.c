@@ -35,6 +35,7 @@
 #include "search/query.h"
 #include "search/searchstats.h"
 #include "search/vecindex.h"
+#include "store/keystore.h"
 #include "store/searchstore.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -1285,6 +1286,20 @@ void api_entities_get(struct http_request *r)
 	http_respond_text(r, 200, "application/json", json);
 }
 
+/* What a cache kept valid by LISTEN/NOTIFY (store/pglisten.h) reports. */
+static struct json_object *listened_cache_json(bool listening, size_t entries, unsigned long hits,
+					       unsigned long misses, unsigned long notifications)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "listening", json_object_new_boolean(listening));
+	json_object_object_add(o, "entries", json_object_new_int64((int64_t)entries));
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)hits));
+	json_object_object_add(o, "misses", json_object_new_int64((int64_t)misses));
+	json_object_object_add(o, "notifications", json_object_new_int64((int64_t)notifications));
+	return o;
+}
+
 void api_search_health(struct http_request *r)
 {
 	struct api_ctx *ctx = r->thread_ctx;
@@ -1339,15 +1354,16 @@ void api_search_health(struct http_request *r)
 	}
 	{
 		struct searchstore_repocache_stats rs;
-		struct json_object *rj = json_object_new_object();
+		struct keystore_cache_stats ks;
 
 		searchstore_repocache_get_stats(search_repos, &rs);
-		json_object_object_add(rj, "listening", json_object_new_boolean(rs.listening));
-		json_object_object_add(rj, "entries", json_object_new_int64((int64_t)rs.entries));
-		json_object_object_add(rj, "hits", json_object_new_int64((int64_t)rs.hits));
-		json_object_object_add(rj, "misses", json_object_new_int64((int64_t)rs.misses));
-		json_object_object_add(rj, "notifications", json_object_new_int64((int64_t)rs.notifications));
-		json_object_object_add(reply, "repository_cache", rj);
+		json_object_object_add(
+		    reply, "repository_cache",
+		    listened_cache_json(rs.listening, rs.entries, rs.hits, rs.misses, rs.notifications));
+		api_key_cache_get_stats(&ks);
+		json_object_object_add(
+		    reply, "key_cache",
+		    listened_cache_json(ks.listening, ks.entries, ks.hits, ks.misses, ks.notifications));
 	}
 	http_respond_json(r, 200, reply);
 	json_object_put(reply);

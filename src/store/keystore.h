@@ -8,6 +8,8 @@
 #ifndef DOCXP_KEYSTORE_H
 #define DOCXP_KEYSTORE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct arena;
@@ -39,5 +41,40 @@ int keystore_revoke(struct db *db, const char *name_or_id);
 /* Checks a presented key in constant time. Returns 0 with *who filled,
  * DX_E_UNAUTHORIZED (unknown, malformed or revoked) or DX_E_DB. */
 int keystore_verify(struct db *db, const char *key, struct key_principal *who);
+
+/*
+ * A cache of the api_keys rows that keystore_verify reads, in the API
+ * process, with the invalidation of searchstore's repository cache: rows
+ * are kept only while a connection of its own (store/pglisten.h) LISTENs
+ * on docxp_keys_changed, to which the triggers of sql/012_keys_notify.sql
+ * notify at the commit of any change to a key (created, deleted, revoked,
+ * scope, name, hash; not last_used_at alone); every notification drops
+ * every row, and rows older than 10 s are read again. A revoked, deleted
+ * or changed key is thus refused or seen by the requests that start after
+ * the change's notification reached this process. The presented secret is
+ * checked against the kept hash on every request. Only keys that exist
+ * are kept (at most 1024: then it starts again), so that requests with
+ * made-up key ids cannot grow it. last_used_at is still written at most
+ * once a minute per key.
+ */
+struct keystore_cache;
+
+/* A cache that listens with its own connection to uri (on first use). */
+struct keystore_cache *keystore_cache_new(const char *uri);
+void keystore_cache_free(struct keystore_cache *c);
+
+/* keystore_verify, from c when it can be (c NULL: always asks). get_db
+ * gives the connection to ask with, and is called only when one is
+ * needed (NULL from it: DX_E_DB). */
+int keystore_verify_cached(struct keystore_cache *c, struct db *(*get_db)(void *arg), void *arg,
+			   const char *key, struct key_principal *who);
+
+struct keystore_cache_stats {
+	bool listening; /* rows can be cached */
+	size_t entries;
+	unsigned long hits, misses, notifications;
+};
+
+void keystore_cache_get_stats(struct keystore_cache *c, struct keystore_cache_stats *st);
 
 #endif

@@ -7,3 +7,4 @@ libdocxp_a_SOURCES += \
 	src/store/keystore.c src/store/keystore.h \
 	src/store/migrate.c src/store/migrate.h
 libdocxp_a_SOURCES += src/store/searchstore.c src/store/searchstore.h
+libdocxp_a_SOURCES += src/store/pglisten.c src/store/pglisten.h

@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "store/db.h"
+#include "store/pglisten.h"
 #include "store/searchstore.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -359,9 +360,6 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 
 #define REPOCACHE_MAX	    64
 #define REPOCACHE_MAX_AGE_S 10.0
-#define REPOCACHE_RETRY_S   1.0
-/* without the triggers (no migration yet), a new look now and then */
-#define REPOCACHE_NO_DDL_RETRY_S 30.0
 
 struct repocache_entry {
 	char *key; /* the repository as named, NULL: all */
@@ -374,15 +372,9 @@ struct repocache_entry {
 
 struct searchstore_repocache {
 	pthread_mutex_t mu;
-	char *uri;
-	struct db listen; /* LISTENs docxp_search_changed */
-	bool listening, connecting;
-	bool trouble; /* the server said something while idle */
-	int last_rc;  /* of the last connection attempt, to log changes once */
-	double retry_at;
-	uint64_t gen; /* moves with every notification and (re)connection */
+	struct pglisten *listen; /* docxp_search_changed */
 	struct repocache_entry e[REPOCACHE_MAX];
-	unsigned long hits, misses, notifications;
+	unsigned long hits, misses;
 };
 
 static double repocache_now(void)
@@ -408,10 +400,11 @@ static void repocache_entry_clear(struct repocache_entry *e)
 
 struct searchstore_repocache *searchstore_repocache_new(const char *uri)
 {
+	static const char *const tables[] = {"repositories", "jobs", NULL};
 	struct searchstore_repocache *c = xcalloc(1, sizeof(*c));
 
 	pthread_mutex_init(&c->mu, NULL);
-	c->uri = xstrdup(uri ? uri : "");
+	c->listen = pglisten_new(uri, "docxp_search_changed", tables, "repository lookups of searches");
 	return c;
 }
 
@@ -423,102 +416,9 @@ void searchstore_repocache_free(struct searchstore_repocache *c)
 		return;
 	for (i = 0; i < REPOCACHE_MAX; i++)
 		repocache_entry_clear(&c->e[i]);
-	db_close(&c->listen);
-	free(c->uri);
+	pglisten_free(c->listen);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
-}
-
-/* Connects l, LISTENs and checks that the triggers that notify exist
- * (both: on repositories and on jobs). Returns 0 or a negative status. */
-static int repocache_connect(const char *uri, struct db *l)
-{
-	struct arena *a = arena_new();
-	struct pg_result *res;
-	int rc;
-
-	rc = db_connect(l, uri);
-	if (rc == 0)
-		rc = db_exec(l, "LISTEN docxp_search_changed");
-	if (rc == 0)
-		rc = db_query(
-		    l, a,
-		    "SELECT count(DISTINCT tgrelid) FROM pg_trigger WHERE tgname = 'docxp_search_changed'"
-		    " AND tgrelid IN ('repositories'::regclass, 'jobs'::regclass) AND tgenabled <> 'D'",
-		    0, NULL, &res);
-	if (rc == 0 && db_int64(res, 0, 0) != 2)
-		rc = DX_E_UNAVAILABLE;
-	arena_free(a);
-	if (rc)
-		db_close(l);
-	return rc;
-}
-
-/* A listening connection gets no notices: anything the server says while
- * it is idle is trouble (the error before a termination, a shutdown). */
-static void repocache_notice(void *arg, const PGresult *res)
-{
-	struct searchstore_repocache *c = arg;
-
-	(void)res;
-	c->trouble = true;
-}
-
-/* The cache's generation after reading what notifications arrived, or 0
- * when nothing may be cached. Caller holds mu (released and taken again
- * around a connection attempt). */
-static uint64_t repocache_gen(struct searchstore_repocache *c)
-{
-	if (c->listening) {
-		PGconn *conn = c->listen.conn;
-		PGnotify *nt;
-
-		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK || c->trouble) {
-			log_warn(
-			    "repository lookups of searches are not cached until the listening connection is "
-			    "back: %s",
-			    PQerrorMessage(conn)[0] ? PQerrorMessage(conn) : "the server said something");
-			db_close(&c->listen);
-			c->listening = false;
-			c->gen++;
-			c->retry_at = repocache_now() + REPOCACHE_RETRY_S;
-		} else {
-			while ((nt = PQnotifies(conn)) != NULL) {
-				c->gen++;
-				c->notifications++;
-				PQfreemem(nt);
-			}
-		}
-	}
-	if (!c->listening && !c->connecting && repocache_now() >= c->retry_at) {
-		struct db l = {0};
-		int rc;
-
-		c->connecting = true;
-		pthread_mutex_unlock(&c->mu);
-		rc = repocache_connect(c->uri, &l);
-		pthread_mutex_lock(&c->mu);
-		c->connecting = false;
-		if (rc == 0) {
-			c->listen = l;
-			c->listening = true;
-			c->trouble = false;
-			PQsetNoticeReceiver(c->listen.conn, repocache_notice, c);
-			log_info("repository lookups of searches are cached | channel=docxp_search_changed");
-		} else {
-			if (rc != c->last_rc)
-				log_notice("repository lookups of searches are not cached: %s",
-					   rc == DX_E_UNAVAILABLE
-					       ? "the docxp_search_changed triggers are missing"
-					       : "could not listen for changes");
-			c->retry_at = repocache_now() +
-				      (rc == DX_E_UNAVAILABLE ? REPOCACHE_NO_DDL_RETRY_S : REPOCACHE_RETRY_S);
-		}
-		c->last_rc = rc;
-		/* what was cached before is from before the LISTEN */
-		c->gen++;
-	}
-	return c->listening ? c->gen : 0;
 }
 
 static bool repocache_key_eq(const struct repocache_entry *e, const char *repository)
@@ -537,9 +437,9 @@ int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *
 
 	if (!c)
 		return searchstore_repositories(db, a, repository, repos, n);
-	pthread_mutex_lock(&c->mu);
-	gen = repocache_gen(c);
+	gen = pglisten_gen(c->listen);
 	now = repocache_now();
+	pthread_mutex_lock(&c->mu);
 	for (i = 0; gen && i < REPOCACHE_MAX; i++) {
 		e = &c->e[i];
 		if (!repocache_key_eq(e, repository))
@@ -565,7 +465,7 @@ int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *
 	if (rc || !gen)
 		return rc;
 	pthread_mutex_lock(&c->mu);
-	if (gen == c->gen && c->listening) {
+	if (gen == pglisten_gen_peek(c->listen)) {
 		for (i = 0; i < REPOCACHE_MAX; i++) {
 			e = &c->e[i];
 			if (repocache_key_eq(e, repository) || (!slot && !e->used))
@@ -598,18 +498,20 @@ int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *
 
 void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct searchstore_repocache_stats *st)
 {
+	struct pglisten_stats ls;
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
 	if (!c)
 		return;
+	pglisten_get_stats(c->listen, &ls);
 	pthread_mutex_lock(&c->mu);
-	st->listening = c->listening;
+	st->listening = ls.listening;
 	for (i = 0; i < REPOCACHE_MAX; i++)
 		st->entries += c->e[i].used;
 	st->hits = c->hits;
 	st->misses = c->misses;
-	st->notifications = c->notifications;
+	st->notifications = ls.notifications;
 	pthread_mutex_unlock(&c->mu);
 }
 
