@@ -727,8 +727,17 @@ http {
         wait_until(listening, 10, "systemd-socket-activate listening on %s" % sock)
         # SocketMode= of the harness: nginx's workers (nobody) connect.
         os.chmod(sock, 0o666)
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
-            c.connect(sock)
+        # The path exists from bind(); connections are refused until
+        # listen() follows it (seen once on a loaded machine).
+        def connected():
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                c.connect(sock)
+                return c
+            except ConnectionRefusedError:
+                c.close()
+                return None
+        with wait_until(connected, 10, "a connection to %s" % sock):
             ok = self.notifier.wait("api", "READY=1", self.start_timeout,
                                     lambda: p.poll() is None)
         if not ok:
