@@ -61,6 +61,20 @@ static const char *stream_doc_status(struct http_request *r, const char *json, c
 	return out;
 }
 
+/* Files done in a progress document, or -1. */
+static int64_t progress_files_done(const char *json)
+{
+	static const char *const keys[] = {"files_processed", "files_skipped", "files_failed"};
+	struct json_object *d = json_tokener_parse(json), *v;
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && n >= 0; i++)
+		n = d && json_object_object_get_ex(d, keys[i], &v) ? n + json_object_get_int64(v) : -1;
+	json_object_put(d);
+	return n;
+}
+
 /* Sends a "stalled" event when the job should move but cannot. */
 static int stream_check_stall(struct http_request *r, struct redisq *q, const char *id, const char *last,
 			      const char *status)
@@ -86,6 +100,7 @@ void api_jobs_stream(struct http_request *r)
 	const char *id = r->params[0], *resume_from, *json;
 	char last[64], status[32], why[256];
 	struct event ev[STREAM_BATCH];
+	int64_t sent_files = -1; /* files done in the last progress sent */
 	time_t last_db_check = time(NULL), last_event = time(NULL);
 	struct redisq *q;
 	struct db *db;
@@ -153,7 +168,20 @@ void api_jobs_stream(struct http_request *r)
 			continue;
 		}
 		for (i = 0; i < n; i++) {
-			if (!done && http_sse_event(r, ev[i].id, ev[i].type, ev[i].data) != 0)
+			/* Workers read progress in commit order but publish it after
+			 * their commits: one published late is older than what the
+			 * client has, and is skipped so that progress never goes
+			 * backwards. */
+			bool stale = false;
+
+			if (strcmp(ev[i].type, "progress") == 0) {
+				int64_t files = progress_files_done(ev[i].data);
+
+				stale = files >= 0 && files < sent_files;
+				if (files > sent_files)
+					sent_files = files;
+			}
+			if (!done && !stale && http_sse_event(r, ev[i].id, ev[i].type, ev[i].data) != 0)
 				done = -1;
 			snprintf(last, sizeof(last), "%s", ev[i].id);
 			if (strcmp(ev[i].type, "done") == 0 && done == 0)

@@ -202,6 +202,17 @@ def test_paused_stream_stays_open_then_cancel_ends_it(stack):
     events = list(sse.events(deadline=t0 + 3))
     ok(sse.comments - before >= 2, "heartbeats while paused (%d)" % (sse.comments - before))
     ok(not [e for e in events if e[1] in ("progress", "chunk", "done")], "no progress while paused", events)
+    # Workers publish progress after their commits, so two can arrive in
+    # swapped order: the stream passes the newer and skips the older.
+    key = stack.redis("KEYS", "*job:%s:events" % job)[0]
+    snap = first[2]
+    newer = dict(snap, files_processed=snap["files_processed"] + 7)
+    older = dict(snap, files_processed=snap["files_processed"] + 3)
+    for doc in (newer, older):
+        stack.redis("XADD", key, "*", "type", "progress", "data", json.dumps(doc))
+    got = list(sse.events(deadline=time.monotonic() + 3))
+    seen = [e[2]["files_processed"] for e in got if e[1] == "progress"]
+    eq(seen, [newer["files_processed"]], "the older progress document is skipped")
     st, _, b = stack.http("DELETE", "/api/v1/indexing/jobs/%s" % job)
     ok(st == 200, "cancel", b)
     rest = list(sse.events())
