@@ -82,6 +82,9 @@ struct kwset {
 	float *post_contrib;
 	uint8_t *post_mask;
 	size_t npost;
+	/* the postings with weight A, by term: [name_start[t], name_start[t + 1]) */
+	uint32_t *name_start, *name_doc;
+	size_t nnamepost;
 
 	/* trigrams of the lower-cased names */
 	struct kw_map tris;
@@ -370,6 +373,8 @@ void kwset_free(struct kwset *s)
 	free(s->post_doc);
 	free(s->post_contrib);
 	free(s->post_mask);
+	free(s->name_start);
+	free(s->name_doc);
 	free(s->tris.slots);
 	free(s->tri_key);
 	free(s->tri_start);
@@ -587,6 +592,26 @@ void kwset_finish(struct kwset *s)
 	s->tmp_post = NULL;
 	s->tmp_npost = s->tmp_post_cap = 0;
 
+	/* the name postings of each term (the names branch takes them whole) */
+	s->name_start = xcalloc(s->nterms + 1, sizeof(uint32_t));
+	for (i = 0; i < s->nterms; i++) {
+		uint32_t j;
+
+		s->name_start[i + 1] = s->name_start[i];
+		for (j = s->term_start[i]; j < s->term_start[i + 1]; j++)
+			s->name_start[i + 1] += (s->post_mask[j] & KW_MASK_NAME) != 0;
+	}
+	s->nnamepost = s->name_start[s->nterms];
+	s->name_doc = xmalloc((s->nnamepost + 1) * sizeof(uint32_t));
+	{
+		size_t o = 0, t;
+
+		for (t = 0; t < s->nterms; t++)
+			for (i = s->term_start[t]; i < s->term_start[t + 1]; i++)
+				if (s->post_mask[i] & KW_MASK_NAME)
+					s->name_doc[o++] = s->post_doc[i];
+	}
+
 	/* trigram postings, likewise */
 	s->tri_start = xcalloc(s->ntris + 1, sizeof(uint32_t));
 	for (i = 0; i < s->tmp_ntri; i++)
@@ -628,8 +653,8 @@ size_t kwset_bytes(const struct kwset *s)
 	return sizeof(*s) + s->cap * (8 + 4 + 4 + 4 + 4 + 2 + 2 + 2) + (s->finished ? (s->n + 1) * 4 : 0) +
 	       s->names_cap + s->lnames_cap + vec_dict_bytes(&s->kinds) + vec_dict_bytes(&s->langs) +
 	       vec_dict_bytes(&s->paths) + s->terms.cap * 4 + s->lex_cap + s->terms_cap * 4 +
-	       (s->finished ? (s->nterms + 1) * 4 : 0) + s->npost * (4 + 4 + 1) + s->tris.cap * 4 +
-	       s->tris_cap * 4 + (s->finished ? (s->ntris + 1) * 4 : 0) + s->ntripost * 4 +
+	       (s->finished ? (s->nterms + 1) * 8 : 0) + s->npost * (4 + 4 + 1) + s->nnamepost * 4 +
+	       s->tris.cap * 4 + s->tris_cap * 4 + (s->finished ? (s->ntris + 1) * 4 : 0) + s->ntripost * 4 +
 	       s->tmp_post_cap * sizeof(struct kw_tmp_post) + s->tmp_tri_cap * sizeof(struct kw_tmp_tri);
 }
 
@@ -652,42 +677,6 @@ const struct vecindex_setops kwset_ops = {kwset_bytes_op, kwset_count_op, kwset_
 
 /* ---- searching --------------------------------------------------------- */
 
-/* Sorted-set operations on entity numbers; out may be a. */
-static size_t kw_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out)
-{
-	size_t i = 0, j = 0, o = 0;
-
-	while (i < na && j < nb) {
-		if (a[i] == b[j]) {
-			out[o++] = a[i];
-			i++;
-			j++;
-		} else if (a[i] < b[j]) {
-			i++;
-		} else {
-			j++;
-		}
-	}
-	return o;
-}
-
-static size_t kw_union(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out)
-{
-	size_t i = 0, j = 0, o = 0;
-
-	while (i < na || j < nb) {
-		if (j >= nb || (i < na && a[i] < b[j]))
-			out[o++] = a[i++];
-		else if (i >= na || b[j] < a[i])
-			out[o++] = b[j++];
-		else {
-			out[o++] = a[i++];
-			j++;
-		}
-	}
-	return o;
-}
-
 /* First index in docs[cur, end) with docs[i] >= d (galloping). */
 static size_t kw_advance(const uint32_t *docs, size_t cur, size_t end, uint32_t d)
 {
@@ -708,6 +697,59 @@ static size_t kw_advance(const uint32_t *docs, size_t cur, size_t end, uint32_t 
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Sorted-set operations on entity numbers; out may be a. An intersection
+ * of a short list with a long one (a rare word and "the") gallops through
+ * the long one. */
+size_t kw_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	if (na * 16 < nb) {
+		for (i = 0; i < na && j < nb; i++) {
+			j = kw_advance(b, j, nb, a[i]);
+			if (j < nb && b[j] == a[i])
+				out[o++] = a[i];
+		}
+		return o;
+	}
+	if (nb * 16 < na) {
+		for (j = 0; j < nb && i < na; j++) {
+			i = kw_advance(a, i, na, b[j]);
+			if (i < na && a[i] == b[j])
+				out[o++] = b[j];
+		}
+		return o;
+	}
+	/* lists of like lengths: a merge without branches to mispredict
+	 * (out[o] is written before it can be read: o <= i) */
+	while (i < na && j < nb) {
+		uint32_t x = a[i], y = b[j];
+
+		out[o] = x;
+		o += x == y;
+		i += x <= y;
+		j += y <= x;
+	}
+	return o;
+}
+
+size_t kw_union(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out)
+{
+	size_t i = 0, j = 0, o = 0;
+
+	while (i < na || j < nb) {
+		if (j >= nb || (i < na && a[i] < b[j]))
+			out[o++] = a[i++];
+		else if (i >= na || b[j] < a[i])
+			out[o++] = b[j++];
+		else {
+			out[o++] = a[i++];
+			j++;
+		}
+	}
+	return o;
 }
 
 static unsigned kw_class(uint8_t mask)
@@ -763,39 +805,121 @@ static void kw_postings(const struct kwset *s, const struct kw_plan *p, int t, s
 	}
 }
 
-/* Entities with every word (whole, or all its parts) into out (room
- * s->n); returns their number. */
-static size_t kw_text_candidates(const struct kwset *s, const struct kw_plan *p, uint32_t *out, uint32_t *tmp)
+/* A search's filter resolved against the set (vec_filter_resolve). */
+struct kw_filter {
+	bool on;
+	long kind, lang;
+	const unsigned char *file_ok;
+};
+
+static bool kw_pass(const struct kwset *s, const struct kw_filter *kf, uint32_t d)
 {
-	size_t w, k, n = 0, b, e;
+	return !kf->on ||
+	       ((kf->kind < 0 || s->kind[d] == kf->kind) && (kf->lang < 0 || s->lang[d] == kf->lang) &&
+		(!kf->file_ok || kf->file_ok[s->file[d]]));
+}
+
+/* Entities with every word (whole, or all its parts) that pass kf into out
+ * (room s->n); returns their number. tmp has room for 2 * s->n. The words
+ * go from the fewest postings to the most, the first word's entities
+ * filtered, so that the list kept is short and the long lists ("the") are
+ * galloped through, not copied. */
+static size_t kw_text_candidates(const struct kwset *s, const struct kw_plan *p, const struct kw_filter *kf,
+				 uint32_t *out, uint32_t *tmp)
+{
+	size_t order[SEARCH_QUERY_MAX_WORDS], est[SEARCH_QUERY_MAX_WORDS];
+	size_t w, i, k, n = 0, b, e;
 
 	for (w = 0; w < p->nwords; w++) {
-		size_t nw;
-
-		/* the parts, all of them */
-		nw = 0;
-		if (p->nparts[w] > 1) {
-			kw_postings(s, p, p->parts[w][0], &b, &e);
-			memcpy(tmp, s->post_doc + b, (e - b) * sizeof(uint32_t));
-			nw = e - b;
-			for (k = 1; k < p->nparts[w] && nw; k++) {
-				kw_postings(s, p, p->parts[w][k], &b, &e);
-				nw = kw_intersect(tmp, nw, s->post_doc + b, e - b, tmp);
-			}
-		}
-		/* or the whole word: tmp[s->n ..] holds the union */
 		kw_postings(s, p, p->whole[w], &b, &e);
-		nw = kw_union(tmp, nw, s->post_doc + b, e - b, tmp + s->n);
-		if (w == 0) {
-			memcpy(out, tmp + s->n, nw * sizeof(uint32_t));
-			n = nw;
+		est[w] = e - b;
+		if (p->nparts[w] > 1) {
+			size_t least = SIZE_MAX;
+
+			for (k = 0; k < p->nparts[w]; k++) {
+				kw_postings(s, p, p->parts[w][k], &b, &e);
+				if (e - b < least)
+					least = e - b;
+			}
+			est[w] += least;
+		}
+		for (i = w; i > 0 && est[order[i - 1]] > est[w]; i--)
+			order[i] = order[i - 1];
+		order[i] = w;
+	}
+	for (i = 0; i < p->nwords; i++) {
+		const uint32_t *list;
+		size_t nw = 0;
+
+		w = order[i];
+		kw_postings(s, p, p->whole[w], &b, &e);
+		list = s->post_doc + b;
+		nw = e - b;
+		if (p->nparts[w] > 1) {
+			/* the parts, all of them (within what is kept so far) */
+			size_t np;
+
+			kw_postings(s, p, p->parts[w][0], &b, &e);
+			if (i == 0) {
+				memcpy(tmp, s->post_doc + b, (e - b) * sizeof(uint32_t));
+				np = e - b;
+			} else {
+				np = kw_intersect(out, n, s->post_doc + b, e - b, tmp);
+			}
+			for (k = 1; k < p->nparts[w] && np; k++) {
+				kw_postings(s, p, p->parts[w][k], &b, &e);
+				np = kw_intersect(tmp, np, s->post_doc + b, e - b, tmp);
+			}
+			/* or the whole word */
+			nw = kw_union(tmp, np, list, nw, tmp + s->n);
+			list = tmp + s->n;
+		}
+		if (i == 0) {
+			for (k = 0; k < nw; k++)
+				if (kw_pass(s, kf, list[k]))
+					out[n++] = list[k];
 		} else {
-			n = kw_intersect(out, n, tmp + s->n, nw, out);
+			n = kw_intersect(out, n, list, nw, out);
 		}
 		if (n == 0)
 			break;
 	}
 	return n;
+}
+
+/* cand := cand | each of lists, by a bitmap of the set's entities (bits:
+ * (n + 63) / 64 words, zero before and after); cand has room for n. */
+size_t kw_union_many(uint32_t *cand, size_t ncand, const uint32_t *const *lists, const size_t *lens,
+		     size_t nlists, uint64_t *bits)
+{
+	size_t i, j, lo = SIZE_MAX, hi = 0, o = 0;
+
+	for (j = 0; j < ncand; j++)
+		bits[cand[j] >> 6] |= (uint64_t)1 << (cand[j] & 63);
+	if (ncand) {
+		lo = cand[0] >> 6;
+		hi = cand[ncand - 1] >> 6;
+	}
+	for (i = 0; i < nlists; i++) {
+		if (!lens[i])
+			continue;
+		for (j = 0; j < lens[i]; j++)
+			bits[lists[i][j] >> 6] |= (uint64_t)1 << (lists[i][j] & 63);
+		if (lists[i][0] >> 6 < lo)
+			lo = lists[i][0] >> 6;
+		if (lists[i][lens[i] - 1] >> 6 > hi)
+			hi = lists[i][lens[i] - 1] >> 6;
+	}
+	for (i = lo; i <= hi && lo != SIZE_MAX; i++) {
+		uint64_t word = bits[i];
+
+		bits[i] = 0;
+		while (word) {
+			cand[o++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(word));
+			word &= word - 1;
+		}
+	}
+	return o;
 }
 
 struct kw_cand {
@@ -865,6 +989,7 @@ struct kw_scratch {
 	size_t cap;
 	uint32_t *cand, *tmp, *list;
 	uint16_t *counts;
+	uint64_t *bits;
 	struct kw_scratch *next;
 };
 
@@ -877,6 +1002,7 @@ static void kw_scratch_free(struct kw_scratch *x)
 	free(x->tmp);
 	free(x->list);
 	free(x->counts);
+	free(x->bits);
 	free(x);
 }
 
@@ -896,11 +1022,13 @@ static struct kw_scratch *kw_scratch_get(size_t n)
 		free(x->tmp);
 		free(x->list);
 		free(x->counts);
+		free(x->bits);
 		x->cap = n + 1;
 		x->cand = xmalloc(x->cap * sizeof(uint32_t));
 		x->tmp = xmalloc(2 * x->cap * sizeof(uint32_t));
 		x->list = xmalloc(x->cap * sizeof(uint32_t));
 		x->counts = xcalloc(x->cap, sizeof(uint16_t));
+		x->bits = xcalloc(x->cap / 64 + 1, sizeof(uint64_t));
 	}
 	return x;
 }
@@ -946,7 +1074,7 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 	size_t cur[SEARCH_QUERY_MAX_WORDS * 4], end[SEARCH_QUERY_MAX_WORDS * 4];
 	uint32_t *qtri = NULL;
 	unsigned char *file_ok = NULL, *excase = NULL;
-	long want_kind = -1, want_lang = -1;
+	struct kw_filter kf = {false, -1, -1, NULL};
 	const char *name = q->name, *exact = q->name ? q->text : NULL;
 	struct kw_cand *heap = NULL;
 	size_t nheap = 0;
@@ -968,6 +1096,12 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 	tmp = x->tmp;
 	list = x->list;
 	tcnt = x->counts;
+	if (filtered) {
+		if (!vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &kf.kind, &kf.lang, &file_ok))
+			goto out;
+		kf.on = true;
+		kf.file_ok = file_ok;
+	}
 
 	/* The trigram counts of every name sharing one with the token: the
 	 * similarity of candidates, and the similar names themselves. */
@@ -1029,7 +1163,7 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 			ncand = e - b;
 	}
 	if ((branches & KW_BRANCH_TEXT) && !single) {
-		nlist = kw_text_candidates(s, p, list, tmp);
+		nlist = kw_text_candidates(s, p, &kf, list, tmp);
 		ncand = kw_merge(cand, ncand, list, nlist, tmp);
 	}
 	if (branches & KW_BRANCH_SIMILAR) {
@@ -1056,15 +1190,18 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 		ncand = kw_merge(cand, ncand, list, nlist, tmp);
 	}
 	if (branches & KW_BRANCH_NAMES) {
-		for (t = 0; t < p->nterms; t++) {
-			size_t b, e, j;
+		const uint32_t *lists[SEARCH_QUERY_MAX_WORDS * 4];
+		size_t lens[SEARCH_QUERY_MAX_WORDS * 4];
 
-			kw_postings(s, p, (int)t, &b, &e);
-			for (j = b, nlist = 0; j < e; j++)
-				if (s->post_mask[j] & KW_MASK_NAME)
-					list[nlist++] = s->post_doc[j];
-			ncand = kw_merge(cand, ncand, list, nlist, tmp);
+		for (t = 0; t < p->nterms; t++) {
+			lists[t] = s->name_doc;
+			lens[t] = 0;
+			if (p->tid[t] >= 0) {
+				lists[t] = s->name_doc + s->name_start[p->tid[t]];
+				lens[t] = s->name_start[p->tid[t] + 1] - s->name_start[p->tid[t]];
+			}
 		}
+		ncand = kw_union_many(cand, ncand, lists, lens, p->nterms, x->bits);
 	}
 	if (branches & KW_BRANCH_SUBSTRING) {
 		const char *base = s->lnames, *end_p = s->lnames + s->lnames_len, *hit;
@@ -1092,10 +1229,6 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 	if (ncand == 0)
 		goto out;
 
-	if (filtered &&
-	    !vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang, &file_ok))
-		goto out;
-
 	/* rank every candidate */
 	for (t = 0; t < p->nterms; t++)
 		kw_postings(s, p, (int)t, &cur[t], &end[t]);
@@ -1109,9 +1242,7 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 			uint8_t mask = s->post_mask[j];
 			struct kw_cand c;
 
-			if (filtered && ((want_kind >= 0 && s->kind[d] != want_kind) ||
-					 (want_lang >= 0 && s->lang[d] != want_lang) ||
-					 (file_ok && !file_ok[s->file[d]])))
+			if (!kw_pass(s, &kf, d))
 				continue;
 			c.score = (double)(s->post_contrib[j] * inv_nterms * s->norm[d]) +
 				  (mask & KW_MASK_NAMED ? 0.3 : 0) + (mask & KW_MASK_NAME ? 0.5 : 0);
@@ -1144,9 +1275,7 @@ size_t kwset_search(const struct kwset *s, const struct search_query *q, const s
 		float rank = 0;
 		size_t w, j;
 
-		if (filtered &&
-		    ((want_kind >= 0 && s->kind[d] != want_kind) ||
-		     (want_lang >= 0 && s->lang[d] != want_lang) || (file_ok && !file_ok[s->file[d]])))
+		if (!kw_pass(s, &kf, d))
 			continue;
 		for (t = 0; t < p->nterms; t++) {
 			m[t] = 0;

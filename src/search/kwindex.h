@@ -86,6 +86,17 @@ extern const struct vecindex_setops kwset_ops;
 /* Frees the scratch memory searches keep between them (at exit). */
 void kwindex_cleanup(void);
 
+/*
+ * Sorted, duplicate-free lists of entity numbers (exposed for tests): a &
+ * b into out (which may be a), a | b into out (room na + nb), and cand |
+ * every list into cand by bits, a zeroed bitmap that covers every number
+ * (zeroed again on return).
+ */
+size_t kw_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out);
+size_t kw_union(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out);
+size_t kw_union_many(uint32_t *cand, size_t ncand, const uint32_t *const *lists, const size_t *lens,
+		     size_t nlists, uint64_t *bits);
+
 /* pg_trgm's similarity() of two lower-cased strings (exposed for tests). */
 double kw_similarity(const char *a, const char *b);
 

@@ -28,6 +28,7 @@ struct vecset {
 	uint16_t *kind, *lang;
 	struct vec_dict paths, kinds, langs;
 	size_t bytes;
+	struct vec_passmemo *pass; /* the last filters' vectors, see vec_pass_get */
 };
 
 /* A query with up to this many dimensions, and a search for up to half
@@ -61,6 +62,22 @@ size_t vecset_estimate(int dims, size_t n)
 	return vec_padded(n) * (size_t)dims + n * (8 + 4 + 4 + 2 + 2) + n / 4 * 64;
 }
 
+/* The vectors that pass the last filters searched with, a bit each (a
+ * 64-bit word per VEC_CHUNK vectors): a filtered scan skips the chunks
+ * without one, and checks a bit, not three arrays, per candidate. */
+#define VEC_PASS_SLOTS 4
+_Static_assert(VEC_CHUNK == 64, "a chunk is a word of pass bits");
+
+struct vec_passmemo {
+	pthread_mutex_t mu;
+	struct {
+		char *kind, *lang, *prefix, *glob;
+		uint64_t *bits; /* NULL: an empty slot */
+		unsigned long used;
+	} e[VEC_PASS_SLOTS];
+	unsigned long clock;
+};
+
 struct vecset *vecset_new(int dims, size_t n)
 {
 	struct vecset *s = xcalloc(1, sizeof(*s));
@@ -74,8 +91,10 @@ struct vecset *vecset_new(int dims, size_t n)
 	s->file = xcalloc(n + 1, sizeof(uint32_t));
 	s->kind = xcalloc(n + 1, sizeof(uint16_t));
 	s->lang = xcalloc(n + 1, sizeof(uint16_t));
-	s->bytes =
-	    sizeof(*s) + vec_padded(n) * (size_t)dims + (vec_padded(n) + 1) * 4 + (n + 1) * (8 + 4 + 2 + 2);
+	s->pass = xcalloc(1, sizeof(*s->pass));
+	pthread_mutex_init(&s->pass->mu, NULL);
+	s->bytes = sizeof(*s) + vec_padded(n) * (size_t)dims + (vec_padded(n) + 1) * 4 +
+		   (n + 1) * (8 + 4 + 2 + 2) + sizeof(*s->pass) + VEC_PASS_SLOTS * (vec_padded(n) / 8);
 	return s;
 }
 
@@ -173,10 +192,88 @@ static void vec_memo_put(const struct vec_dict *d, const struct vec_filter *f, c
 	pthread_mutex_unlock(&m->mu);
 }
 
+/* Empties every slot (a set that grows invalidates them). */
+static void vec_pass_forget(struct vec_passmemo *m)
+{
+	int i;
+
+	for (i = 0; i < VEC_PASS_SLOTS; i++) {
+		free(m->e[i].kind);
+		free(m->e[i].lang);
+		free(m->e[i].prefix);
+		free(m->e[i].glob);
+		free(m->e[i].bits);
+		memset(&m->e[i], 0, sizeof(m->e[i]));
+	}
+	m->clock = 0;
+}
+
+static void vec_pass_free(struct vec_passmemo *m)
+{
+	if (!m)
+		return;
+	vec_pass_forget(m);
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+static char *vec_strdup_or_null(const char *str)
+{
+	return str ? xstrdup(str) : NULL;
+}
+
+/* Copies the pass bits memoised for f into bits (nwords words); false
+ * when there are none. */
+static bool vec_pass_get(const struct vecset *s, const struct vec_filter *f, uint64_t *bits, size_t nwords)
+{
+	struct vec_passmemo *m = s->pass;
+	bool found = false;
+	int i;
+
+	pthread_mutex_lock(&m->mu);
+	for (i = 0; i < VEC_PASS_SLOTS && !found; i++)
+		if (m->e[i].bits && vec_str_eq(m->e[i].kind, f->kind) &&
+		    vec_str_eq(m->e[i].lang, f->language) && vec_str_eq(m->e[i].prefix, f->path_prefix) &&
+		    vec_str_eq(m->e[i].glob, f->path_glob)) {
+			memcpy(bits, m->e[i].bits, nwords * sizeof(uint64_t));
+			m->e[i].used = ++m->clock;
+			found = true;
+		}
+	pthread_mutex_unlock(&m->mu);
+	return found;
+}
+
+/* Keeps bits (nwords words) for f in the least recently used slot. */
+static void vec_pass_put(const struct vecset *s, const struct vec_filter *f, const uint64_t *bits,
+			 size_t nwords)
+{
+	struct vec_passmemo *m = s->pass;
+	int i, lru = 0;
+
+	pthread_mutex_lock(&m->mu);
+	for (i = 1; i < VEC_PASS_SLOTS; i++)
+		if (m->e[i].used < m->e[lru].used)
+			lru = i;
+	free(m->e[lru].kind);
+	free(m->e[lru].lang);
+	free(m->e[lru].prefix);
+	free(m->e[lru].glob);
+	free(m->e[lru].bits);
+	m->e[lru].kind = vec_strdup_or_null(f->kind);
+	m->e[lru].lang = vec_strdup_or_null(f->language);
+	m->e[lru].prefix = vec_strdup_or_null(f->path_prefix);
+	m->e[lru].glob = vec_strdup_or_null(f->path_glob);
+	m->e[lru].bits = xmalloc(nwords * sizeof(uint64_t));
+	memcpy(m->e[lru].bits, bits, nwords * sizeof(uint64_t));
+	m->e[lru].used = ++m->clock;
+	pthread_mutex_unlock(&m->mu);
+}
+
 void vecset_free(struct vecset *s)
 {
 	if (!s)
 		return;
+	vec_pass_free(s->pass);
 	free(s->data);
 	free(s->inv_norm);
 	free(s->ids);
@@ -231,6 +328,11 @@ int vecset_add(struct vecset *s, int64_t entity_id, const int8_t *vec, const cha
 
 	if (i >= s->cap)
 		return DX_E_TOOLARGE;
+	if (s->pass->clock) {
+		pthread_mutex_lock(&s->pass->mu);
+		vec_pass_forget(s->pass);
+		pthread_mutex_unlock(&s->pass->mu);
+	}
 	for (d = 0; d < s->dims; d++) {
 		base[(size_t)d * w] = vec[d];
 		sum += (int64_t)vec[d] * vec[d];
@@ -440,6 +542,7 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 	    *qnz = dims <= VEC_STACK_DIMS ? qnz_stack : xmalloc(sizeof(int16_t) * ((size_t)dims + 8));
 	unsigned char *file_ok = NULL;
 	long want_kind = -1, want_lang = -1;
+	uint64_t *pass = NULL;
 	struct vec_heap hp;
 	struct vec_cand cand_stack[VEC_STACK_HITS];
 	struct vec_hit hit_stack[VEC_STACK_HITS], *hits = NULL;
@@ -474,9 +577,23 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 		goto out;
 	memset(qnz + nnz, 0, 8 * sizeof(*qnz));
 	qnorm = 1.0 / sqrt(qnorm);
-	if (filtered &&
-	    !vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang, &file_ok))
-		goto out;
+	if (filtered) {
+		size_t nwords = vec_padded(s->n) / VEC_CHUNK;
+
+		pass = xmalloc((nwords + 1) * sizeof(uint64_t));
+		if (!vec_pass_get(s, f, pass, nwords)) {
+			if (!vec_filter_resolve(f, &s->kinds, &s->langs, &s->paths, &want_kind, &want_lang,
+						&file_ok))
+				goto out;
+			memset(pass, 0, nwords * sizeof(uint64_t));
+			for (i = 0; i < s->n; i++)
+				if ((want_kind < 0 || s->kind[i] == want_kind) &&
+				    (want_lang < 0 || s->lang[i] == want_lang) &&
+				    (!file_ok || file_ok[s->file[i]]))
+					pass[i / 64] |= (uint64_t)1 << (i % 64);
+			vec_pass_put(s, f, pass, nwords);
+		}
+	}
 	/* Several windows of one entity may be among the best: keep room. */
 	hp.cap = k * 2;
 	hp.h = hp.cap <= VEC_STACK_HITS ? cand_stack : xmalloc(hp.cap * sizeof(*hp.h));
@@ -502,16 +619,18 @@ size_t vecset_search(const struct vecset *s, const float *query, const struct ve
 		while (mask) {
 			int c = __builtin_ctzll(mask);
 			size_t end = (size_t)(c + 1) * VEC_CHUNK < m ? (size_t)(c + 1) * VEC_CHUNK : m;
+			uint64_t ok;
 
 			mask &= mask - 1;
-			for (i = (size_t)c * VEC_CHUNK; i < end; i++) {
+			/* The block's width follows the set's capacity: chunks past
+			 * its last vector hold no vector (nor a bit in pass). */
+			if ((size_t)c * VEC_CHUNK >= m)
+				break;
+			ok = pass ? pass[base / 64 + (size_t)c] : ~(uint64_t)0;
+			for (i = (size_t)c * VEC_CHUNK; i < end && ok; i++) {
 				size_t v = base + i;
 
-				if (!(sc[i] > thr))
-					continue;
-				if (filtered && ((want_kind >= 0 && s->kind[v] != want_kind) ||
-						 (want_lang >= 0 && s->lang[v] != want_lang) ||
-						 (file_ok && !file_ok[s->file[v]])))
+				if (!(sc[i] > thr) || !(ok >> (i % 64) & 1))
 					continue;
 				vec_heap_push(&hp, v, sc[i]);
 				thr = hp.n < hp.cap ? -INFINITY : hp.h[0].score;
@@ -542,6 +661,7 @@ out:
 	if (hits != hit_stack)
 		free(hits);
 	free(file_ok);
+	free(pass);
 	if (nz != nz_stack)
 		free(nz);
 	if (qnz != qnz_stack)

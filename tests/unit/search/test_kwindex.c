@@ -410,6 +410,164 @@ static void test_refresh(void **state)
 	vecindex_free(vx);
 }
 
+/* ---- set operations and the candidate lists, against references ------- */
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+/* A sorted, duplicate-free list of universe numbers, each present with
+ * probability per_mille / 1000; flags[i] says whether i is. */
+static size_t rnd_list(uint32_t *out, unsigned char *flags, size_t universe, unsigned per_mille)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < universe; i++) {
+		flags[i] = rnd() % 1000 < per_mille;
+		if (flags[i])
+			out[n++] = (uint32_t)i;
+	}
+	return n;
+}
+
+/* Intersections (galloping either way, or merging), unions of two and of
+ * many lists of every density mix equal the straightforward set
+ * operations on flags. */
+static void test_set_ops_match_reference(void **state)
+{
+	enum { U = 5000, L = 6 };
+	static const unsigned dens[] = {0, 1, 5, 30, 200, 700, 1000};
+	uint32_t *a = malloc(U * sizeof(uint32_t)), *b = malloc(U * sizeof(uint32_t)),
+		 *out = malloc(2 * U * sizeof(uint32_t)), *lists[L];
+	unsigned char *fa = malloc(U), *fb = malloc(U), *fl[L];
+	uint64_t *bits = calloc(U / 64 + 1, sizeof(uint64_t));
+	size_t lens[L], x, y, i, l, round;
+
+	(void)state;
+	for (l = 0; l < L; l++) {
+		lists[l] = malloc(U * sizeof(uint32_t));
+		fl[l] = malloc(U);
+	}
+	for (x = 0; x < sizeof(dens) / sizeof(dens[0]); x++)
+		for (y = 0; y < sizeof(dens) / sizeof(dens[0]); y++)
+			for (round = 0; round < 3; round++) {
+				size_t na = rnd_list(a, fa, U, dens[x]), nb = rnd_list(b, fb, U, dens[y]), n,
+				       o;
+
+				/* a & b, then in place (out = a) */
+				n = kw_intersect(a, na, b, nb, out);
+				for (i = 0, o = 0; i < U; i++)
+					if (fa[i] && fb[i]) {
+						assert_true(o < n);
+						assert_int_equal(out[o++], i);
+					}
+				assert_int_equal(o, n);
+				assert_int_equal(kw_intersect(b, nb, a, na, b), n);
+				assert_memory_equal(b, out, n * sizeof(uint32_t));
+				/* a | b */
+				nb = rnd_list(b, fb, U, dens[y]);
+				n = kw_union(a, na, b, nb, out);
+				for (i = 0, o = 0; i < U; i++)
+					if (fa[i] || fb[i]) {
+						assert_true(o < n);
+						assert_int_equal(out[o++], i);
+					}
+				assert_int_equal(o, n);
+				/* a | several lists, by the bitmap */
+				for (l = 0; l < L; l++)
+					lens[l] =
+					    rnd_list(lists[l], fl[l], U, dens[(x + y + l) % 7] / (l + 1));
+				n = kw_union_many(a, na, (const uint32_t *const *)lists, lens, L, bits);
+				for (i = 0, o = 0; i < U; i++) {
+					bool in = fa[i];
+
+					for (l = 0; l < L; l++)
+						in = in || fl[l][i];
+					if (in) {
+						assert_true(o < n);
+						assert_int_equal(a[o++], i);
+					}
+				}
+				assert_int_equal(o, n);
+				for (i = 0; i < U / 64 + 1; i++)
+					assert_true(bits[i] == 0);
+			}
+	for (l = 0; l < L; l++) {
+		free(lists[l]);
+		free(fl[l]);
+	}
+	free(a);
+	free(b);
+	free(out);
+	free(fa);
+	free(fb);
+	free(bits);
+}
+
+/* A filtered search ranks what the same search without the filter ranks,
+ * less what the filter drops (the text candidates are filtered early),
+ * for queries of rare and common words, whole and by parts. */
+static void test_filter_early_same_ranking(void **state)
+{
+	static const char *words[] = {"the", "of",    "order",	"total",   "find",
+				      "by",  "email", "ledger", "quarter", "tax"};
+	static const char *queries[] = {"the order total", "find by email of the ledger",
+					"findByEmail the", "quarter tax order",
+					"the of",	   "orderTotal find",
+					"ledger"};
+	struct kwset *s = kwset_new();
+	struct kw_hit *all = malloc(3000 * sizeof(*all)), got[20];
+	struct vec_filter f = {NULL, "method", "src/p1/", NULL};
+	size_t i, q, total = 0;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		char name[64], tsv[512], path[64];
+		const char *w1 = words[rnd() % 10], *w2 = words[rnd() % 10];
+		int n = 0;
+
+		snprintf(name, sizeof(name), "%s%u", w1, (unsigned)i);
+		snprintf(path, sizeof(path), "src/p%u/F%u.java", (unsigned)(i / 7 % 3), (unsigned)(i / 7));
+		/* lexemes sorted: the tsvector text is */
+		if (strcmp(w1, w2) < 0)
+			n = snprintf(tsv, sizeof(tsv), "'%s':1A '%s':%uB", w1, w2, 2 + rnd() % 5);
+		else if (strcmp(w1, w2) > 0)
+			n = snprintf(tsv, sizeof(tsv), "'%s':%uC '%s':1A", w2, 2 + rnd() % 5, w1);
+		else
+			n = snprintf(tsv, sizeof(tsv), "'%s':1A,4", w1);
+		if (rnd() % 2)
+			snprintf(tsv + n, sizeof(tsv) - (size_t)n, " 'zz':9");
+		kwset_add(s, (int64_t)i + 1, name, i % 3 ? "method" : "field", "java", path, tsv);
+	}
+	kwset_finish(s);
+	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		size_t na = search(s, queries[q], KW_BRANCH_TEXT | KW_BRANCH_NAMES, NULL, all, 3000), ng,
+		       o = 0;
+
+		ng = search(s, queries[q], KW_BRANCH_TEXT | KW_BRANCH_NAMES, &f, got, 20);
+		for (i = 0; i < na && o < 20; i++) {
+			int64_t d = all[i].id - 1;
+
+			if (d % 3 == 0 || d / 7 % 3 != 1)
+				continue;
+			assert_true(o < ng);
+			assert_int_equal(got[o].id, all[i].id);
+			assert_true(got[o].score == all[i].score);
+			assert_int_equal(got[o].all, all[i].all);
+			o++;
+		}
+		assert_int_equal(o, ng);
+		total += ng;
+	}
+	assert_true(total > 60); /* not vacuous */
+	free(all);
+	kwset_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +580,8 @@ int main(void)
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_refresh),
+	    cmocka_unit_test(test_set_ops_match_reference),
+	    cmocka_unit_test(test_filter_early_same_ranking),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

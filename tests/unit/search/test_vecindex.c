@@ -338,6 +338,36 @@ static void test_scan_matches_reference(void **state)
 	}
 }
 
+/* A filtered search remembers which vectors pass; vectors added after it
+ * are seen by the next search with the same filter. */
+static void test_filter_memo_after_add(void **state)
+{
+	struct vecset *s = vecset_new(DIMS, 200);
+	int8_t a[DIMS], b[DIMS];
+	float q[DIMS];
+	struct vec_hit hits[10];
+	struct vec_filter f = {NULL, "class", "src/b/", NULL};
+	int d, i;
+
+	(void)state;
+	for (d = 0; d < DIMS; d++) {
+		a[d] = (int8_t)(d % 2 ? 100 : 1);
+		b[d] = (int8_t)(d % 2 ? 100 : 0); /* nearer the query */
+		q[d] = d % 2 ? 1.0f : 0.0f;
+	}
+	for (i = 0; i < 100; i++)
+		vecset_add(s, i + 1, a, i % 2 ? "class" : "method", "java",
+			   i < 50 ? "src/a/A.java" : "src/b/B.java");
+	assert_int_equal(vecset_search(s, q, &f, 10, hits), 10);
+	assert_int_equal(vecset_search(s, q, &f, 10, hits), 10);
+	assert_int_equal(hits[0].entity_id, 52); /* ties by id: 52, 54, ... */
+	for (i = 100; i < 200; i++)
+		vecset_add(s, i + 1, b, "class", "java", "src/b/C.java");
+	assert_int_equal(vecset_search(s, q, &f, 10, hits), 10);
+	assert_int_equal(hits[0].entity_id, 101);
+	vecset_free(s);
+}
+
 static void test_filters_and_windows(void **state)
 {
 	struct vecset *s = vecset_new(DIMS, 5);
@@ -536,9 +566,13 @@ static void test_scan_speed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scan_matches_bruteforce), cmocka_unit_test(test_scan_matches_reference),
-	    cmocka_unit_test(test_filters_and_windows),	    cmocka_unit_test(test_index_load_refresh_budget),
-	    cmocka_unit_test(test_index_reload_throttle),   cmocka_unit_test(test_scan_speed),
+	    cmocka_unit_test(test_scan_matches_bruteforce),
+	    cmocka_unit_test(test_scan_matches_reference),
+	    cmocka_unit_test(test_filter_memo_after_add),
+	    cmocka_unit_test(test_filters_and_windows),
+	    cmocka_unit_test(test_index_load_refresh_budget),
+	    cmocka_unit_test(test_index_reload_throttle),
+	    cmocka_unit_test(test_scan_speed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
