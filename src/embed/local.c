@@ -20,6 +20,7 @@
 
 #include "embed/embed.h"
 #include "util/alloc.h"
+#include "util/fnv.h"
 #include "util/status.h"
 
 #define LOCAL_MODEL    "docxp-hash-v1"
@@ -54,22 +55,11 @@ struct local_terms {
 	size_t cap, used;
 };
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static void terms_grow(struct local_terms *t);
 
 static void terms_add(struct local_terms *t, char kind, const char *s, size_t n, float weight)
 {
-	uint64_t h = fnv1a(fnv1a(14695981039346656037ULL, &kind, 1), s, n);
+	uint64_t h = fnv1a(fnv1a(FNV1A_OFFSET, &kind, 1), s, n);
 	size_t i;
 
 	if (t->used * 2 >= t->cap)
@@ -256,6 +246,7 @@ struct embed_provider *embed_local_new(int dimensions, bool normalize)
 	p->model = LOCAL_MODEL;
 	p->dimensions = dimensions;
 	p->normalize = normalize;
+	p->in_process = true;
 	p->embed = local_embed;
 	p->health = local_health;
 	p->free = local_free;

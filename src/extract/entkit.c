@@ -10,6 +10,7 @@
 #include "extract/entkit.h"
 #include "extract/extract_int.h"
 #include "util/arena.h"
+#include "util/fnv.h"
 
 struct entity *entkit_entity(const struct srcmap *m, struct arena *a, struct entity_list *out,
 			     const char *kind, int first, int last)
@@ -68,17 +69,6 @@ struct qnslot {
 	unsigned next;
 };
 
-static uint64_t qn_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static struct qnslot *qn_find(const struct qnset *s, const char *qn)
 {
 	struct qnslot *slots = s->slots;
@@ -86,7 +76,7 @@ static struct qnslot *qn_find(const struct qnset *s, const char *qn)
 
 	if (!s->cap)
 		return NULL;
-	for (i = qn_hash(qn) & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
+	for (i = fnv1a(FNV1A_OFFSET, qn, strlen(qn)) & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
 		if (!slots[i].qn || strcmp(slots[i].qn, qn) == 0)
 			return &slots[i];
 }

@@ -35,6 +35,7 @@
 #include "index/codewords.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/fnv.h"
 
 #define TS_MAXSTRLEN   2048  /* tokens this long or longer are dropped */
 #define TS_MAXENTRYPOS 16384 /* positions are capped at MAXENTRYPOS - 1 */
@@ -230,18 +231,6 @@ static uint64_t cw_prefix(const char *s, size_t n)
 	       (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | b[7];
 }
 
-static uint64_t cw_hash(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static inline int group_cmp(const struct cw *c, const struct cw_group *a, const struct cw_group *b)
 {
 	size_t n = a->len < b->len ? a->len : b->len;
@@ -332,7 +321,7 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 	for (i = 0; i < c->ntokens; i++) {
 		const struct cw_token *t = &c->tokens[i];
 		const char *txt = c->chars + t->off;
-		uint64_t full = cw_hash(txt, t->len);
+		uint64_t full = fnv1a(FNV1A_OFFSET, txt, t->len);
 		size_t h = (size_t)full & mask;
 		struct cw_group *g;
 

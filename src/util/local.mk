@@ -5,6 +5,7 @@ libdocxp_a_SOURCES += \
 	src/util/conf.c src/util/conf.h \
 	src/util/digest.c src/util/digest.h \
 	src/util/glob.c src/util/glob.h \
+	src/util/fnv.h \
 	src/util/hex.h \
 	src/util/histogram.c src/util/histogram.h \
 	src/util/log.c src/util/log.h \
