@@ -358,10 +358,9 @@ static int search_embed(struct http_request *r, struct embed_provider *p, const 
 	char keys[1][EMBCACHE_KEY_LEN + 1];
 	int tokens = 0, status = 0, ttl = search_cfg->embedding_cache_ttl_hours * 3600;
 	bool hit = false, truncated = false, store = true;
-	/* The local provider embeds a query in microseconds, less than the
-	 * round trip to the cache costs (and the cache's entries are for the
-	 * providers that bill or throttle). */
-	struct redisq *q = strcmp(p->name, "local") == 0 ? NULL : api_redis_quiet(r);
+	/* As the workers do: the local provider embeds a query in
+	 * microseconds, less than the round trip to the cache costs. */
+	struct redisq *q = embed_cache_wanted(search_cfg->embedding_cache, p) ? api_redis_quiet(r) : NULL;
 	struct embed_batch b;
 	int rc;
 

@@ -31,3 +31,12 @@ int embed_estimate_tokens(const char *text)
 
 	return (int)((n + 3) / 4);
 }
+
+bool embed_cache_wanted(const char *setting, const struct embed_provider *p)
+{
+	if (setting && strcmp(setting, "on") == 0)
+		return true;
+	if (setting && strcmp(setting, "off") == 0)
+		return false;
+	return !p->in_process;
+}

@@ -39,6 +39,7 @@ struct embed_provider {
 	const char *model; /* "docxp-hash-v1", "amazon.titan-embed-text-v2:0" */
 	int dimensions;
 	bool normalize;
+	bool in_process; /* computes vectors itself, faster than a cache round trip */
 	/*
 	 * Embeds the batch. Returns 0 when every text has its status set
 	 * (0 or a per-text failure such as DX_E_VALIDATION for a text the
@@ -61,6 +62,11 @@ struct embed_provider *embed_provider_new(const struct conf *cfg, char *errmsg, 
 
 /* Frees a provider (NULL-safe). */
 void embed_provider_free(struct embed_provider *p);
+
+/* Whether [embedding] cache (auto|on|off) puts p's vectors in the Redis
+ * cache, for the workers and for the API's query embeddings: auto caches
+ * the providers that do not compute in process (they bill and throttle). */
+bool embed_cache_wanted(const char *setting, const struct embed_provider *p);
 
 /* Rough token count of a text for providers that do not report one
  * (about 4 characters per token, as for English and code). */

@@ -57,15 +57,6 @@ struct embed_item {
 	struct entity_vector *dest;
 };
 
-bool embedstage_use_cache(const char *setting, const struct embed_provider *p)
-{
-	if (setting && strcmp(setting, "on") == 0)
-		return true;
-	if (setting && strcmp(setting, "off") == 0)
-		return false;
-	return strcmp(p->name, "local") != 0;
-}
-
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, bool cache, int ttl_seconds,
 		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
 		   size_t errlen, int (*keepalive)(void *arg), void *keepalive_arg)

@@ -28,15 +28,11 @@ struct redisq;
  * Returns 0, or the provider's negative status when the batch must be
  * retried later (DX_E_THROTTLED, DX_E_CREDENTIALS, DX_E_UNAVAILABLE) with
  * the reason in errmsg. A Redis failure only costs the cache. Without
- * cache (embedstage_use_cache), everything is embedded and nothing stored.
+ * cache (embed_cache_wanted), everything is embedded and nothing stored.
  */
 int embedstage_run(struct arena *a, struct embed_provider *p, struct redisq *q, bool cache, int ttl_seconds,
 		   struct file_result *files, size_t nfiles, struct embed_stats *stats, char *errmsg,
 		   size_t errlen, int (*keepalive)(void *arg), void *keepalive_arg);
-
-/* Whether [embedding] cache (auto|on|off) caches p's vectors: auto
- * caches all but the local provider's (computed faster than fetched). */
-bool embedstage_use_cache(const char *setting, const struct embed_provider *p);
 
 /* "provider/model/dimensions", the model column of stored vectors. */
 const char *embedstage_model_name(struct arena *a, const struct embed_provider *p);

@@ -495,7 +495,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	keeper.w = w;
 	keeper.chunk_id = claim.chunk_id;
 	keeper.last_renew = &last_renew;
-	rc = embedstage_run(a, w->provider, &w->q, embedstage_use_cache(cfg->embedding_cache, w->provider),
+	rc = embedstage_run(a, w->provider, &w->q, embed_cache_wanted(cfg->embedding_cache, w->provider),
 			    cfg->embedding_cache_ttl_hours * 3600, files, claim.npaths, &estats, why,
 			    sizeof(why), worker_keep_lease, &keeper);
 	if (rc == DX_E_LEASE_LOST) {
