@@ -28,8 +28,8 @@ struct api_ctx {
 /* The http_server_config authorize hook (API keys and scopes). */
 int api_authorize(struct http_request *r, const struct http_route *route);
 /* How the cache of API key rows does (store/keystore.h). */
-struct keystore_cache_stats;
-void api_key_cache_get_stats(struct keystore_cache_stats *st);
+struct pglisten_cache_stats;
+void api_key_cache_get_stats(struct pglisten_cache_stats *st);
 
 /* Creates what all threads share (the database pool). Returns 0. */
 int api_init(const struct conf *cfg);

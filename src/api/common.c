@@ -344,7 +344,7 @@ static int key_cache_get(const char *key, struct key_principal *who)
 	return found;
 }
 
-void api_key_cache_get_stats(struct keystore_cache_stats *st)
+void api_key_cache_get_stats(struct pglisten_cache_stats *st)
 {
 	keystore_cache_get_stats(api_keys, st);
 }

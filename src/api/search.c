@@ -36,6 +36,7 @@
 #include "search/searchstats.h"
 #include "search/vecindex.h"
 #include "store/keystore.h"
+#include "store/pglisten.h"
 #include "store/searchstore.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -1286,16 +1287,15 @@ void api_entities_get(struct http_request *r)
 }
 
 /* What a cache kept valid by LISTEN/NOTIFY (store/pglisten.h) reports. */
-static struct json_object *listened_cache_json(bool listening, size_t entries, unsigned long hits,
-					       unsigned long misses, unsigned long notifications)
+static struct json_object *listened_cache_json(const struct pglisten_cache_stats *st)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "listening", json_object_new_boolean(listening));
-	json_object_object_add(o, "entries", json_object_new_int64((int64_t)entries));
-	json_object_object_add(o, "hits", json_object_new_int64((int64_t)hits));
-	json_object_object_add(o, "misses", json_object_new_int64((int64_t)misses));
-	json_object_object_add(o, "notifications", json_object_new_int64((int64_t)notifications));
+	json_object_object_add(o, "listening", json_object_new_boolean(st->listening));
+	json_object_object_add(o, "entries", json_object_new_int64((int64_t)st->entries));
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)st->hits));
+	json_object_object_add(o, "misses", json_object_new_int64((int64_t)st->misses));
+	json_object_object_add(o, "notifications", json_object_new_int64((int64_t)st->notifications));
 	return o;
 }
 
@@ -1352,17 +1352,12 @@ void api_search_health(struct http_request *r)
 		json_object_object_add(reply, "document_cache", dc);
 	}
 	{
-		struct searchstore_repocache_stats rs;
-		struct keystore_cache_stats ks;
+		struct pglisten_cache_stats st;
 
-		searchstore_repocache_get_stats(search_repos, &rs);
-		json_object_object_add(
-		    reply, "repository_cache",
-		    listened_cache_json(rs.listening, rs.entries, rs.hits, rs.misses, rs.notifications));
-		api_key_cache_get_stats(&ks);
-		json_object_object_add(
-		    reply, "key_cache",
-		    listened_cache_json(ks.listening, ks.entries, ks.hits, ks.misses, ks.notifications));
+		searchstore_repocache_get_stats(search_repos, &st);
+		json_object_object_add(reply, "repository_cache", listened_cache_json(&st));
+		api_key_cache_get_stats(&st);
+		json_object_object_add(reply, "key_cache", listened_cache_json(&st));
 	}
 	http_respond_json(r, 200, reply);
 	json_object_put(reply);

@@ -367,19 +367,14 @@ int keystore_verify_cached(struct keystore_cache *c, struct db *(*get_db)(void *
 	return key_check(key, &row, who);
 }
 
-void keystore_cache_get_stats(struct keystore_cache *c, struct keystore_cache_stats *st)
+void keystore_cache_get_stats(struct keystore_cache *c, struct pglisten_cache_stats *st)
 {
-	struct pglisten_stats ls;
-
-	memset(st, 0, sizeof(*st));
+	pglisten_get_stats(c ? c->listen : NULL, st);
 	if (!c)
 		return;
-	pglisten_get_stats(c->listen, &ls);
 	pthread_mutex_lock(&c->mu);
-	st->listening = ls.listening;
 	st->entries = c->n;
 	st->hits = c->hits;
 	st->misses = c->misses;
-	st->notifications = ls.notifications;
 	pthread_mutex_unlock(&c->mu);
 }

@@ -69,12 +69,7 @@ void keystore_cache_free(struct keystore_cache *c);
 int keystore_verify_cached(struct keystore_cache *c, struct db *(*get_db)(void *arg), void *arg,
 			   const char *key, struct key_principal *who);
 
-struct keystore_cache_stats {
-	bool listening; /* rows can be cached */
-	size_t entries;
-	unsigned long hits, misses, notifications;
-};
-
-void keystore_cache_get_stats(struct keystore_cache *c, struct keystore_cache_stats *st);
+struct pglisten_cache_stats;
+void keystore_cache_get_stats(struct keystore_cache *c, struct pglisten_cache_stats *st);
 
 #endif

@@ -189,7 +189,7 @@ uint64_t pglisten_gen_peek(struct pglisten *l)
 	return gen;
 }
 
-void pglisten_get_stats(struct pglisten *l, struct pglisten_stats *st)
+void pglisten_get_stats(struct pglisten *l, struct pglisten_cache_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (!l)

@@ -39,11 +39,16 @@ uint64_t pglisten_gen(struct pglisten *l);
  * check before keeping an answer that no change was read meanwhile. */
 uint64_t pglisten_gen_peek(struct pglisten *l);
 
-struct pglisten_stats {
+/* What a cache kept valid by a pglisten reports: the listener's part
+ * (listening: answers can be cached; notifications) filled by
+ * pglisten_get_stats, the rest by the cache. */
+struct pglisten_cache_stats {
 	bool listening;
-	unsigned long notifications;
+	size_t entries;
+	unsigned long hits, misses, notifications;
 };
 
-void pglisten_get_stats(struct pglisten *l, struct pglisten_stats *st);
+/* Zeroes st and fills its listener's part. */
+void pglisten_get_stats(struct pglisten *l, struct pglisten_cache_stats *st);
 
 #endif

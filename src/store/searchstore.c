@@ -496,22 +496,18 @@ int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *
 	return 0;
 }
 
-void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct searchstore_repocache_stats *st)
+void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct pglisten_cache_stats *st)
 {
-	struct pglisten_stats ls;
 	size_t i;
 
-	memset(st, 0, sizeof(*st));
+	pglisten_get_stats(c ? c->listen : NULL, st);
 	if (!c)
 		return;
-	pglisten_get_stats(c->listen, &ls);
 	pthread_mutex_lock(&c->mu);
-	st->listening = ls.listening;
 	for (i = 0; i < REPOCACHE_MAX; i++)
 		st->entries += c->e[i].used;
 	st->hits = c->hits;
 	st->misses = c->misses;
-	st->notifications = ls.notifications;
 	pthread_mutex_unlock(&c->mu);
 }
 

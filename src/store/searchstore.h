@@ -122,13 +122,8 @@ void searchstore_repocache_free(struct searchstore_repocache *c);
 int searchstore_repositories_cached(struct searchstore_repocache *c, struct db *db, struct arena *a,
 				    const char *repository, struct searchstore_repo **repos, size_t *n);
 
-struct searchstore_repocache_stats {
-	bool listening; /* answers can be cached */
-	size_t entries;
-	unsigned long hits, misses, notifications;
-};
-
-void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct searchstore_repocache_stats *st);
+struct pglisten_cache_stats;
+void searchstore_repocache_get_stats(struct searchstore_repocache *c, struct pglisten_cache_stats *st);
 
 /* Receives a repository's vectors: begin once with the count, then one
  * row per vector (dims bytes of int8). A non-zero return stops the load
