@@ -36,6 +36,7 @@
 #include "search/searchstats.h"
 #include "search/vecindex.h"
 #include "store/keystore.h"
+#include "store/migrate.h"
 #include "store/pglisten.h"
 #include "store/searchstore.h"
 #include "util/arena.h"
@@ -1307,7 +1308,7 @@ void api_search_health(struct http_request *r)
 	struct json_object *reply = json_object_new_object(), *lat = json_object_new_object();
 	struct json_object *tgt = json_object_new_object(), *vx = json_object_new_object();
 	struct json_object *kx = json_object_new_object();
-	bool p50_ok, p95_ok;
+	bool p50_ok, p95_ok, kw_ok = true;
 
 	searchstats_summary(&s);
 	vecindex_get_stats(search_vx, &vs);
@@ -1334,7 +1335,27 @@ void api_search_health(struct http_request *r)
 	json_object_object_add(kx, "repositories", json_object_new_int64((int64_t)vs.other_sets));
 	json_object_object_add(kx, "entities", json_object_new_int64((int64_t)vs.other_items));
 	json_object_object_add(kx, "bytes", json_object_new_int64((int64_t)vs.other_bytes));
-	json_object_object_add(reply, "status", json_object_new_string(p50_ok && p95_ok ? "ok" : "degraded"));
+	if (!search_kw_memory) {
+		/* docxp migrate makes them for this mode; without them every
+		 * keyword search scans the entities. */
+		char why[256];
+		struct db *db = api_db_quiet(r, why, sizeof(why));
+		int present = -1, expected = 0;
+
+		if (db && migrate_search_indexes_present(db, &present, &expected) != 0)
+			present = -1;
+		json_object_object_add(kx, "postgresql_indexes", json_object_new_int(present));
+		json_object_object_add(kx, "postgresql_indexes_expected", json_object_new_int(expected));
+		if (present >= 0 && present < expected) {
+			json_object_object_add(
+			    kx, "hint",
+			    json_object_new_string("keyword_index = postgresql needs its GIN "
+						   "indexes: run docxp migrate"));
+			kw_ok = false;
+		}
+	}
+	json_object_object_add(reply, "status",
+			       json_object_new_string(p50_ok && p95_ok && kw_ok ? "ok" : "degraded"));
 	json_object_object_add(reply, "latency", lat);
 	json_object_object_add(reply, "targets", tgt);
 	json_object_object_add(reply, "vector_index", vx);

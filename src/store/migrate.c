@@ -137,3 +137,21 @@ int migrate_search_indexes(struct db *db, bool wanted, int *changed)
 	arena_free(a);
 	return rc;
 }
+
+int migrate_search_indexes_present(struct db *db, int *present, int *expected)
+{
+	struct arena *a = arena_new();
+	struct pg_result *res;
+	size_t i;
+	int rc = 0;
+
+	*present = 0;
+	*expected = (int)(sizeof(search_indexes) / sizeof(search_indexes[0]));
+	for (i = 0; i < sizeof(search_indexes) / sizeof(search_indexes[0]) && rc == 0; i++) {
+		rc = db_query(db, a, "SELECT to_regclass($1) IS NOT NULL", 1, &search_indexes[i].name, &res);
+		if (rc == 0 && strcmp(db_value(res, 0, 0), "t") == 0)
+			(*present)++;
+	}
+	arena_free(a);
+	return rc;
+}

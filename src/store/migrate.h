@@ -33,6 +33,10 @@ int migrate_run(struct db *db, int *applied);
  */
 int migrate_search_indexes(struct db *db, bool wanted, int *changed);
 
+/* How many of the PostgreSQL keyword leg's GIN indexes exist (*present)
+ * out of how many (*expected). Returns 0 or DX_E_DB. */
+int migrate_search_indexes_present(struct db *db, int *present, int *expected);
+
 /* The highest applied version (0 for an empty database), or negative on error. */
 int migrate_current_version(struct db *db);
 

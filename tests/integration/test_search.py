@@ -289,6 +289,13 @@ def test_keyword_index_modes(stack):
     stack.extra_conf.setdefault("search", {})["keyword_index"] = "postgresql"
     try:
         stack._write_config()
+        # restarted without migrate: the search health says what is missing
+        stack.stop_api()
+        stack.start_api()
+        st, _, h = stack.http("GET", "/api/v1/search/health")
+        eq(h["keyword_index"]["postgresql_indexes"], 0, "indexes reported missing")
+        ok("docxp migrate" in h["keyword_index"].get("hint", ""), "hint", h["keyword_index"])
+        eq(h["status"], "degraded", "search health without the indexes")
         # the operator's steps: migrate (creates the indexes), restart
         r = stack.docxp("-c", stack.config, "migrate", timeout=120)
         eq(r.returncode, 0, "docxp migrate: " + r.stderr)
@@ -296,6 +303,9 @@ def test_keyword_index_modes(stack):
         eq(stack.psql(search_indexes)[0][0], "4", "the keyword indexes exist in postgresql mode")
         stack.stop_api()
         stack.start_api()
+        st, _, h = stack.http("GET", "/api/v1/search/health")
+        eq(h["keyword_index"]["postgresql_indexes"], 4, "indexes reported present")
+        ok("hint" not in h["keyword_index"], "no hint once migrated", h["keyword_index"])
         st, _, h = stack.http("GET", "/api/v1/search/health")
         eq(h["keyword_index"]["mode"], "postgresql")
         pg = keyword_answers(stack)
