@@ -5,6 +5,8 @@
 TEST_EXTENSIONS = .py
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' CMOCKA_MESSAGE_OUTPUT=TAP $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 PY_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+# test notes and failure details on the console next to the result (CI shows the console)
+AM_PY_LOG_DRIVER_FLAGS = --comments
 PY_LOG_COMPILER = $(top_srcdir)/tests/harness/run-py
 AM_TESTS_ENVIRONMENT = DOCXP_BUILDDIR='$(abs_top_builddir)'; DOCXP_SRCDIR='$(abs_top_srcdir)'; \
 	export DOCXP_BUILDDIR DOCXP_SRCDIR;
