@@ -693,7 +693,17 @@ struct search_terms {
 	const char *const *terms;
 	size_t len[SEARCH_QUERY_MAX_WORDS * 4];
 	size_t n;
+	/* first[c]: a term (of 2 bytes or more) starts with c, either case */
 	bool first[256];
+};
+
+/* ASCII classes as the C locale's ctype sees them (bytes >= 0x80 are in
+ * none): the snippet scan looks at every byte of a hit's text. */
+enum { TC_LOWER = 1, TC_UPPER = 2, TC_DIGIT = 4 };
+static const unsigned char term_class[256] = {
+    ['0' ... '9'] = TC_DIGIT,
+    ['A' ... 'Z'] = TC_UPPER,
+    ['a' ... 'z'] = TC_LOWER,
 };
 
 static void search_terms_init(struct search_terms *st, const struct search_query *sq)
@@ -714,19 +724,23 @@ static void search_terms_init(struct search_terms *st, const struct search_query
 	}
 }
 
-/* Length of the longest term matching s (case-insensitively) where a
- * word or a part of an identifier starts (after prev, 0 at the start of a
- * line: "Total" in getNetTotal, not "order" in reorder), or 0. */
-static size_t search_term_at(const struct search_terms *st, int prev, const char *s, size_t avail)
+/* Whether a word or a part of an identifier starts at c (after prev, 0 at
+ * the start of a line; nx is the byte after c): "Total" in getNetTotal and
+ * "Parser" in HTMLParser, not "order" in reorder. */
+static inline bool term_boundary(unsigned char prev, unsigned char c, unsigned char nx)
 {
-	unsigned char c = (unsigned char)*s, nx = avail > 1 ? (unsigned char)s[1] : 0;
+	unsigned char p = term_class[prev], k = term_class[c];
+
+	return !p || ((p & (TC_LOWER | TC_DIGIT)) && (k & TC_UPPER)) ||
+	       ((p & TC_UPPER) && (k & TC_UPPER) && (term_class[nx] & TC_LOWER));
+}
+
+/* Length of the longest term matching s (case-insensitively) where a term
+ * can start (search_term_start), or 0. */
+static size_t search_term_at(const struct search_terms *st, const char *s, size_t avail)
+{
 	size_t best = 0, i;
 
-	if (!st->first[c])
-		return 0;
-	if (prev && isalnum(prev) && !((islower(prev) || isdigit(prev)) && isupper(c)) &&
-	    !(isupper(prev) && isupper(c) && islower(nx)))
-		return 0;
 	for (i = 0; i < st->n; i++) {
 		size_t n = st->len[i], k;
 
@@ -739,6 +753,19 @@ static size_t search_term_at(const struct search_terms *st, int prev, const char
 			best = n;
 	}
 	return best;
+}
+
+/* Whether a term may start at s[i] of a line of len bytes: its first byte
+ * starts one and a word or identifier part starts there. Inside a word
+ * (a lower-case letter after a letter or digit) nothing starts: the scan
+ * passes most bytes with two table lookups. */
+static inline bool search_term_start(const struct search_terms *st, const char *s, size_t i, size_t len)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (!st->first[c])
+		return false;
+	return i == 0 || term_boundary((unsigned char)s[i - 1], c, i + 1 < len ? (unsigned char)s[i + 1] : 0);
 }
 
 /* The line of content with the most query terms, terms marked «...»;
@@ -762,16 +789,12 @@ static const char *search_snippet(struct arena *a, const struct search_terms *sq
 		while (s < p + len && (*s == ' ' || *s == '\t'))
 			s++;
 		if (s < p + len) {
-			for (i = 0; i < (size_t)(p + len - s);) {
-				size_t m;
+			size_t n = (size_t)(p + len - s);
 
-				/* most characters start no term: skip them here */
-				if (!sq->first[(unsigned char)s[i]]) {
-					i++;
-					continue;
-				}
-				m = search_term_at(sq, i ? (unsigned char)s[i - 1] : 0, s + i,
-						   (size_t)(p + len - s) - i);
+			for (i = 0; i < n;) {
+				size_t m =
+				    search_term_start(sq, s, i, n) ? search_term_at(sq, s + i, n - i) : 0;
+
 				score += m ? 1 : 0;
 				i += m ? m : 1;
 			}
@@ -795,7 +818,7 @@ static const char *search_snippet(struct arena *a, const struct search_terms *sq
 	while (lim > 0 && lim < best_len && ((unsigned char)best[lim] & 0xc0) == 0x80)
 		lim--;
 	for (i = 0; i < lim;) {
-		size_t m = search_term_at(sq, i ? (unsigned char)best[i - 1] : 0, best + i, lim - i);
+		size_t m = search_term_start(sq, best, i, lim) ? search_term_at(sq, best + i, lim - i) : 0;
 
 		if (m) {
 			buf_addstr(&b, "\xc2\xab");
