@@ -106,7 +106,7 @@ static void print_entity(struct arena *a, const char *path, const struct entity 
 
 int main(int argc, char **argv)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	struct input *in = NULL;
 	size_t nin = 0, capin = 0, j, skipped = 0, nkc = 0, bytes = 0;
 	struct kindcount kc[128];

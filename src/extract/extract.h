@@ -57,6 +57,10 @@ struct extract_options {
 	 * interface): its declaration and first lines; the members have
 	 * their own. 0: as many as its text needs. */
 	int container_windows;
+	/* Keyword document of an entity that has members: its first so many
+	 * characters (declaration, Javadoc, fields); the members have their
+	 * own. 0: the whole text. Used by src/index/chunkproc.c. */
+	int container_search_chars;
 };
 
 /* Language name from the path's name and extension: "java", "jsp", "xml",

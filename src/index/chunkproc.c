@@ -179,11 +179,43 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
 		set_outcome(out, FILE_FAILED, "extract_error", "entity extraction failed");
 		return;
 	}
-	chunkproc_search_docs(a, out);
+	chunkproc_search_docs(a, opt->container_search_chars, out);
 	out->outcome = FILE_PROCESSED;
 }
 
-void chunkproc_search_docs(struct arena *a, struct file_result *out)
+/*
+ * The number of bytes of an entity's text its keyword document covers: a
+ * container's first cap characters. Cut within plain ASCII only (there a
+ * character is a byte, as for PostgreSQL's left()); a longer prefix with
+ * other characters is left whole to codewords, which hands such text to
+ * PostgreSQL anyway. Marks a cut in the metadata.
+ */
+static size_t search_doc_length(struct arena *a, struct entity *e, int cap)
+{
+	const char *m = e->metadata;
+	size_t i, n;
+
+	if (!e->container || cap <= 0 || e->text_len <= (size_t)cap)
+		return e->text_len;
+	for (i = 0; i < (size_t)cap; i++)
+		if ((unsigned char)e->text[i] >= 0x80)
+			return e->text_len;
+	/* {...} -> {...,"search_chars":cap}; metadata that is not an object
+	 * (no extractor writes such) cannot carry the mark: no cut */
+	n = m ? strlen(m) : 0;
+	while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '\n'))
+		n--;
+	if (!m)
+		e->metadata = arena_printf(a, "{\"search_chars\":%d}", cap);
+	else if (n >= 2 && m[0] == '{' && m[n - 1] == '}')
+		e->metadata =
+		    arena_printf(a, "%.*s%s\"search_chars\":%d}", (int)(n - 1), m, n > 2 ? "," : "", cap);
+	else
+		return e->text_len;
+	return (size_t)cap;
+}
+
+void chunkproc_search_docs(struct arena *a, int container_search_chars, struct file_result *out)
 {
 	struct buf b;
 	size_t j;
@@ -191,12 +223,13 @@ void chunkproc_search_docs(struct arena *a, struct file_result *out)
 	buf_init(&b, 0);
 	out->search_docs = arena_zalloc(a, (out->entities.count + 1) * sizeof(*out->search_docs));
 	for (j = 0; j < out->entities.count; j++) {
-		const struct entity *e = &out->entities.items[j];
+		struct entity *e = &out->entities.items[j];
+		size_t len = search_doc_length(a, e, container_search_chars);
 
 		buf_reset(&b);
 		/* e->javadoc is what the SQL reads as metadata ->> 'javadoc'. */
 		if (codewords_entity_tsv(&b, CODEWORDS_BINARY, e->name, e->qualified_name, e->signature,
-					 e->javadoc, e->text, e->text_len) == 1) {
+					 e->javadoc, e->text, len) == 1) {
 			char *d = arena_alloc(a, b.len);
 
 			memcpy(d, b.ptr, b.len);

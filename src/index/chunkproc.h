@@ -29,9 +29,12 @@ void chunkproc_file(struct arena *a, const struct extract_options *opt, const ch
  * Fills out->search_docs: the search document of each extracted entity
  * (src/index/codewords.h), computed here so that the chunk's transaction
  * only stores it. Entities it does not model get NULL (PostgreSQL computes
- * theirs). Memory is taken from a.
+ * theirs). An entity with members longer than container_search_chars
+ * (> 0) gets the document of that many first characters, and its metadata
+ * says so ("search_chars", which the fallback in sql/013 reads too). Memory
+ * is taken from a.
  */
-void chunkproc_search_docs(struct arena *a, struct file_result *out);
+void chunkproc_search_docs(struct arena *a, int container_search_chars, struct file_result *out);
 
 /*
  * Fault injection for the test suite (docxp-worker reads the environment

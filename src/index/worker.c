@@ -338,7 +338,8 @@ static bool worker_file_survives(struct worker *w, const struct chunk_claim *cla
 	}
 	if (pid == 0) {
 		const struct extract_options xopt = {w->cfg->window_lines, w->cfg->window_overlap,
-						     w->cfg->embedding_container_windows};
+						     w->cfg->embedding_container_windows,
+						     w->cfg->container_search_chars};
 		struct arena *a = arena_new();
 		struct file_result r;
 
@@ -379,7 +380,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 	struct arena *a = arena_new();
 	const struct conf *cfg = w->cfg;
 	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap,
-				       cfg->embedding_container_windows};
+				       cfg->embedding_container_windows, cfg->container_search_chars};
 	struct chunk_claim claim;
 	struct file_result *files;
 	const char **known = NULL, *progress = NULL;

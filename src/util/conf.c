@@ -79,6 +79,8 @@ static const struct conf_key conf_keys[] = {
      "chunk lease; renewed while a worker works"},
     {"indexing", "window_lines", CONF_INT, OFF(window_lines), "60", 5, 10000, NULL, false, NULL,
      "lines per entity of the generic text extractor"},
+    {"indexing", "container_search_chars", CONF_INT, OFF(container_search_chars), "4096", 0, 100000, NULL,
+     false, NULL, "keyword document of an entity with members: its first characters (0: all)"},
     {"indexing", "window_overlap", CONF_INT, OFF(window_overlap), "10", 0, 5000, NULL, false, NULL,
      "lines shared by consecutive windows"},
     {"worker", "heartbeat_seconds", CONF_INT, OFF(worker_heartbeat_seconds), "5", 1, 600, NULL, false, NULL,

@@ -46,6 +46,7 @@ struct conf {
 	int lease_seconds;
 	int window_lines;
 	int window_overlap;
+	int container_search_chars;
 	/* [worker] */
 	int worker_heartbeat_seconds;
 	int worker_reconcile_seconds;

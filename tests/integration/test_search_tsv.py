@@ -4,7 +4,10 @@ what PostgreSQL's reference function docxp_entity_tsv (sql/002_search.sql)
 computes, for every entity of examples/: same lexemes, positions and
 weights.  Entities the workers leave to PostgreSQL (non-ASCII text) get
 the value from the fallback trigger (sql/003_index_throughput.sql), and so
-does a row whose source columns change."""
+does a row whose source columns change.  The stack cuts the documents of
+classes at 300 characters ([indexing] container_search_chars, marked in
+their metadata, sql/013): cut ones equal the reference over the same
+characters too."""
 import os
 import sys
 
@@ -15,14 +18,17 @@ from taptest import Stack, eq, ok  # noqa: E402
 SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 EXAMPLES = os.path.realpath(os.path.join(SRCDIR, "examples"))
-REF = ("docxp_entity_tsv(name, qualified_name, signature, metadata ->> 'javadoc', content)")
+SEARCHED = "left(content, coalesce((metadata ->> 'search_chars')::int, 100000))"
+REF = ("docxp_entity_tsv(name, qualified_name, signature, metadata ->> 'javadoc', %s)" % SEARCHED)
 # What the workers do not model: any non-ASCII character in an input.
 NON_ASCII = ("(name || qualified_name || coalesce(signature, '') || coalesce(metadata ->> 'javadoc', '')"
-             " || left(content, 100000)) ~ '[^\\x01-\\x7f]'")
+             " || %s) ~ '[^\\x01-\\x7f]'" % SEARCHED)
+CUT = 300
 
 
 def make_stack():
-    return Stack(workers=2, name="docxp-search-tsv")
+    return Stack(workers=2, name="docxp-search-tsv",
+                 extra_conf={"indexing": {"container_search_chars": str(CUT)}})
 
 
 def index(stack):
@@ -41,6 +47,13 @@ def test_worker_documents_equal_reference(stack):
         " count(*) FILTER (WHERE search_tsv IS NULL AND NOT %s),"
         " count(*) FILTER (WHERE %s) FROM entities" % (REF, NON_ASCII, NON_ASCII))[0])
     ok(total > 100, "examples/ gives more than 100 entities (%d)" % total)
+    cut, long_containers = (int(v) for v in stack.psql(
+        "SELECT count(*) FILTER (WHERE metadata ->> 'search_chars' = '%d'),"
+        " count(*) FILTER (WHERE length(content) > %d AND left(content, %d) !~ '[^\\x01-\\x7f]'"
+        "  AND EXISTS (SELECT 1 FROM entities m"
+        "  WHERE m.file_id = e.file_id AND m.parent = e.qualified_name)) FROM entities e" % (CUT, CUT, CUT))[0])
+    ok(cut >= 10, "documents of classes cut at %d characters (%d)" % (CUT, cut))
+    eq(cut, long_containers, "every longer entity with members is cut")
     eq(differ, 0, "worker documents that differ from docxp_entity_tsv")
     eq(missing, 0, "ASCII entities the worker left to PostgreSQL")
     eq(computed, total - non_ascii, "documents computed by the worker")

@@ -194,7 +194,7 @@ static inline void fx_invariants(const struct entity_list *l, const char *buf, s
 static inline void fx_extract_text(struct arena *a, const char *path, const char *text, size_t len,
 				   struct entity_list *out)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 
 	assert_int_equal(extract_file(a, &opt, path, text, len, out), 0);
 	fx_invariants(out, text, len);

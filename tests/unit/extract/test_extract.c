@@ -33,7 +33,7 @@ static char *numbered_lines(int n)
 static struct entity_list check_windows(struct arena *a, int lines, int overlap, const char *text,
 					const int *want, size_t nwant)
 {
-	struct extract_options opt = {lines, overlap, 0};
+	struct extract_options opt = {lines, overlap, 0, 0};
 	struct entity_list out = {0};
 	size_t i;
 
@@ -167,7 +167,7 @@ static void test_empty_and_blank(void **state)
 static void test_list_grows(void **state)
 {
 	struct arena *a = arena_new();
-	struct extract_options opt = {1, 0, 0};
+	struct extract_options opt = {1, 0, 0, 0};
 	struct entity_list out = {0};
 	char *text = numbered_lines(1000);
 	size_t i;
@@ -190,7 +190,7 @@ static void test_bad_options(void **state)
 {
 	struct arena *a = arena_new();
 	struct entity_list out = {0};
-	struct extract_options zero = {0, 0, 0}, big_overlap = {10, 10, 0}, neg = {10, -1, 0};
+	struct extract_options zero = {0, 0, 0, 0}, big_overlap = {10, 10, 0, 0}, neg = {10, -1, 0, 0};
 
 	(void)state;
 	assert_int_equal(extract_file(a, &zero, "f", "x\n", 2, &out), DX_E_VALIDATION);

@@ -23,7 +23,7 @@
 
 static void replay_one(const char *name, const char *data, size_t len, void *arg)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	struct entity_list out = {0};
 	struct arena *a;
 

@@ -19,7 +19,7 @@
 
 #include "fixture_util.h"
 
-static const struct extract_options opt = {60, 10, 0};
+static const struct extract_options opt = {60, 10, 0, 0};
 
 /* Every entity's text is the exact bytes of its lines, and its metadata
  * is a JSON object. */
@@ -268,7 +268,7 @@ static void test_huge(void **state)
  * members (the class, the nested class) and of them only. */
 static void test_container_windows(void **state)
 {
-	static const struct extract_options capped = {60, 10, 2};
+	static const struct extract_options capped = {60, 10, 2, 0};
 	struct extract_options all = capped;
 	struct arena *a = arena_new();
 	struct entity_list out = {0}, whole = {0};

@@ -19,7 +19,7 @@
 
 #include "fixture_util.h"
 
-static const struct extract_options opt = {60, 10, 0};
+static const struct extract_options opt = {60, 10, 0, 0};
 
 #define F "web/orders.jsp"
 

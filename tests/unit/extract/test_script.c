@@ -166,7 +166,7 @@ static void test_python(void **state)
 
 static void test_hostile(void **state)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	static const char *const bad[] = {
 	    "",
 	    "`",
@@ -233,7 +233,7 @@ static void test_hostile(void **state)
 
 static void test_deep_nesting(void **state)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	struct arena *a = arena_new();
 	struct entity_list out = {0};
 	size_t n = 20000, i;

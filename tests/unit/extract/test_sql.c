@@ -161,7 +161,7 @@ static void test_ctes_are_not_tables(void **state)
 
 static void test_hostile(void **state)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	static const char *const bad[] = {
 	    "",
 	    ";",

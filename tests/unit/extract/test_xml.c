@@ -245,7 +245,7 @@ static void test_deep_and_crlf(void **state)
 
 static void test_garbage_and_flat(void **state)
 {
-	static const struct extract_options opt = {60, 10, 0};
+	static const struct extract_options opt = {60, 10, 0, 0};
 	static const char *const bad[] = {
 	    "",
 	    "<",
