@@ -492,7 +492,8 @@ int discover_walk(const char *root, const struct discover_options *opt, struct d
 	rc = walk_dir(&w, fd, 0);
 	if (rc == 0)
 		rc = walk_pending(&w, rootfd);
-	if (rc == 0)
+	/* no files: res->files may be NULL, which qsort must not get */
+	if (rc == 0 && res->count > 1)
 		qsort(res->files, res->count, sizeof(*res->files), compare_files);
 out:
 	for (i = 0; i < w.npending; i++)

@@ -251,6 +251,22 @@ static void test_max_files(void **state)
 	discover_result_release(&res);
 }
 
+/* A root with nothing in it: no files, no error (the empty list is
+ * not sorted: qsort must not get its NULL array; UBSan checks). */
+static void test_empty_root(void **state)
+{
+	struct discover_options opt = {NULL, NULL, 1000, 0};
+	struct discover_result res;
+	char dir[] = "/tmp/docxp-discover-empty-XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(discover_walk(dir, &opt, &res), 0);
+	assert_int_equal(res.count, 0);
+	discover_result_release(&res);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_missing_root(void **state)
 {
 	struct discover_options opt = {NULL, NULL, 1000, 0};
@@ -408,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_java_only, tree_setup, tree_teardown),
+	    cmocka_unit_test(test_empty_root),
 	    cmocka_unit_test_setup_teardown(test_everything, tree_setup, tree_teardown),
 	    cmocka_unit_test_setup_teardown(test_null_options_and_no_limit, tree_setup, tree_teardown),
 	    cmocka_unit_test_setup_teardown(test_symlinked_dir_is_followed, tree_setup, tree_teardown),
