@@ -146,6 +146,11 @@ static bool vec_str_eq(const char *a, const char *b)
 	return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
+static char *vec_strdup_or_null(const char *str)
+{
+	return str ? xstrdup(str) : NULL;
+}
+
 /* Copies the flags memoised for f's path condition into ok (d->n bytes);
  * false when there are none. */
 static bool vec_memo_get(const struct vec_dict *d, const struct vec_filter *f, unsigned char *ok)
@@ -184,8 +189,8 @@ static void vec_memo_put(const struct vec_dict *d, const struct vec_filter *f, c
 	free(m->e[lru].prefix);
 	free(m->e[lru].glob);
 	free(m->e[lru].ok);
-	m->e[lru].prefix = f->path_prefix ? xstrdup(f->path_prefix) : NULL;
-	m->e[lru].glob = f->path_glob ? xstrdup(f->path_glob) : NULL;
+	m->e[lru].prefix = vec_strdup_or_null(f->path_prefix);
+	m->e[lru].glob = vec_strdup_or_null(f->path_glob);
 	m->e[lru].ok = xmalloc(d->n + 1);
 	memcpy(m->e[lru].ok, ok, d->n);
 	m->e[lru].used = ++m->clock;
@@ -215,11 +220,6 @@ static void vec_pass_free(struct vec_passmemo *m)
 	vec_pass_forget(m);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
-}
-
-static char *vec_strdup_or_null(const char *str)
-{
-	return str ? xstrdup(str) : NULL;
 }
 
 /* Copies the pass bits memoised for f into bits (nwords words); false
