@@ -10,6 +10,8 @@
 #include "store/chunkstore.h"
 #include "store/copybin.h"
 #include "store/db.h"
+#include "store/veccodec.h"
+#include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/digest.h"
@@ -864,8 +866,10 @@ static int copy_vectors(struct db *db, const struct chunk_rows *rows, const stru
 {
 	struct buf b;
 	size_t i, j, w, n = 0;
+	uint8_t *enc;
 	int rc;
 
+	enc = xmalloc((size_t)dims);
 	buf_init(&b, 0);
 	rc = db_copy_begin(db,
 			   "COPY entity_embeddings (entity_id, repository_id, model, window_no, scale, vec)"
@@ -899,7 +903,7 @@ static int copy_vectors(struct db *db, const struct chunk_rows *rows, const stru
 				if (rc == 0)
 					rc = copybin_float4(&b, v->scale);
 				if (rc == 0)
-					rc = copybin_bytes(&b, v->q, (size_t)dims);
+					rc = copybin_bytes(&b, enc, veccodec_encode(v->q, dims, enc));
 				if (rc == 0)
 					rc = copybin_flush(db, &b, false);
 			}
@@ -907,6 +911,7 @@ static int copy_vectors(struct db *db, const struct chunk_rows *rows, const stru
 	}
 	if (rc == 0)
 		rc = copybin_flush(db, &b, true);
+	free(enc);
 	return copy_done(db, &b, rc);
 }
 

@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/pglisten.h"
 #include "store/searchstore.h"
+#include "store/veccodec.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -531,8 +532,14 @@ int searchstore_load_vectors(struct db *db, int64_t repo, const char *model, int
 	struct pg_result *cnt;
 	PGconn *conn;
 	PGresult *res;
+	int8_t *vec;
 	int rc;
 
+	if (dims <= 0) {
+		arena_free(a);
+		return DX_E_BADREQUEST;
+	}
+	vec = arena_alloc(a, (size_t)dims);
 	snprintf(repobuf, sizeof(repobuf), "%lld", (long long)repo);
 	/* The count and the rows from one snapshot: the set is sized once. */
 	rc = db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -565,10 +572,13 @@ int searchstore_load_vectors(struct db *db, int64_t repo, const char *model, int
 		ExecStatusType st = PQresultStatus(res);
 
 		if (st == PGRES_SINGLE_TUPLE && rc == 0) {
-			if (PQgetlength(res, 0, 0) == 8 && PQgetlength(res, 0, 4) == dims)
-				rc = sink->row(sink->arg, searchstore_be64(PQgetvalue(res, 0, 0)),
-					       (const int8_t *)PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 1),
-					       PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+			/* a row of another length than its model's is skipped */
+			if (PQgetlength(res, 0, 0) == 8 &&
+			    veccodec_decode((const uint8_t *)PQgetvalue(res, 0, 4),
+					    (size_t)PQgetlength(res, 0, 4), dims, vec) == 0)
+				rc = sink->row(sink->arg, searchstore_be64(PQgetvalue(res, 0, 0)), vec,
+					       PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+					       PQgetvalue(res, 0, 3));
 		} else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == 0) {
 			snprintf(db->errmsg, sizeof(db->errmsg), "could not load vectors: %s",
 				 PQresultErrorMessage(res));

@@ -137,8 +137,11 @@ struct searchstore_vec_sink {
 
 /*
  * Streams the vectors of model in repository repo (grouped by file) into
- * sink, in one consistent snapshot. dims is the expected vector length:
- * other lengths are skipped. Returns 0, DX_E_DB, or the sink's status.
+ * sink, in one consistent snapshot. dims is the model's dimensions; rows
+ * are decoded from their stored form (src/store/veccodec.h), and rows that
+ * fit no form of dims are skipped. The vector handed to sink->row is valid
+ * during the call only. Returns 0, DX_E_DB, DX_E_BADREQUEST (dims not
+ * positive), or the sink's status.
  */
 int searchstore_load_vectors(struct db *db, int64_t repo, const char *model, int dims,
 			     const struct searchstore_vec_sink *sink);

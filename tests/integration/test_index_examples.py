@@ -64,6 +64,13 @@ def test_local_vectors_not_cached(stack):
     not cached in Redis (test_bedrock covers the cache of a remote one)."""
     vecs = int(stack.psql("SELECT count(*) FROM entity_embeddings")[0][0])
     ok(vecs > 0, "vectors stored", vecs)
+    # Stored sparse (src/store/veccodec.h): a bitmap of the 1024
+    # dimensions, then the non-zero values, each row exactly that long.
+    bad = stack.psql(
+        "SELECT count(*) FROM entity_embeddings WHERE length(vec) <> 128 + "
+        "(SELECT sum(length(replace(get_byte(vec, i)::bit(8)::text, '0', ''))) "
+        "FROM generate_series(0, 127) i)")[0][0]
+    eq(int(bad), 0, "every local vector stored in the sparse form")
     keys = stack.redis("KEYS", "*emb:*")
     eq(keys, [], "no embedding cache entries in Redis")
 

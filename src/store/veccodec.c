@@ -1,0 +1,52 @@
+/* veccodec - the dense and sparse forms of a stored int8 vector. */
+#include "config.h"
+
+#include <string.h>
+
+#include "store/veccodec.h"
+
+size_t veccodec_encode(const int8_t *q, int dims, uint8_t *out)
+{
+	size_t nbitmap = (size_t)dims / 8, n, i;
+
+	if (dims <= 0)
+		return 0;
+	if (dims % 8 == 0) {
+		memset(out, 0, nbitmap);
+		n = nbitmap;
+		for (i = 0; i < (size_t)dims; i++) {
+			if (q[i] == 0)
+				continue;
+			if (n + 1 >= (size_t)dims)
+				break; /* not shorter: dense */
+			out[i / 8] |= (uint8_t)(1u << (i % 8));
+			out[n++] = (uint8_t)q[i];
+		}
+		if (i == (size_t)dims)
+			return n;
+	}
+	memcpy(out, q, (size_t)dims);
+	return (size_t)dims;
+}
+
+int veccodec_decode(const uint8_t *in, size_t len, int dims, int8_t *out)
+{
+	size_t nbitmap = (size_t)dims / 8, nset = 0, n, i;
+
+	if (dims <= 0)
+		return -1;
+	if (len == (size_t)dims) {
+		memcpy(out, in, len);
+		return 0;
+	}
+	if (dims % 8 != 0 || len < nbitmap || len >= (size_t)dims)
+		return -1;
+	for (i = 0; i < nbitmap; i++)
+		nset += (size_t)__builtin_popcount(in[i]);
+	if (nbitmap + nset != len)
+		return -1;
+	n = nbitmap;
+	for (i = 0; i < (size_t)dims; i++)
+		out[i] = (in[i / 8] >> (i % 8)) & 1u ? (int8_t)in[n++] : 0;
+	return 0;
+}
