@@ -46,20 +46,53 @@ struct local_term {
 	int count;
 };
 
+/* A term as an identifier adds it: replayed for the identifier's next
+ * occurrences. */
+struct local_term_ref {
+	uint64_t hash;
+	float weight;
+};
+
+/* The identifiers of a batch already split and hashed, with the terms each
+ * added in order: most identifiers come again (in the same text and in
+ * the texts of the same file), and replaying their term hashes gives the
+ * same terms, in the same order, at a fraction of the cost. */
+struct local_memo_slot {
+	uint64_t key; /* FNV-1a of the identifier; 0: empty */
+	uint32_t off; /* the identifier in pool */
+	uint32_t len;
+	uint32_t first; /* its terms: refs[first .. first + nterms) */
+	uint32_t nterms;
+};
+
+struct local_memo {
+	struct local_memo_slot *slots;
+	size_t cap, used;
+	char *pool;
+	size_t pool_len, pool_cap;
+	struct local_term_ref *refs;
+	size_t nrefs, refs_cap;
+};
+
+/* Bounds of one batch's memo; past them it starts again empty. */
+#define LOCAL_MEMO_MAX_IDS  (1u << 16)
+#define LOCAL_MEMO_MAX_REFS (1u << 20)
+
 /* An open-addressing table of the terms of one text, reused from text to
  * text of a batch: idx lists the used slots in insertion order, so that
- * reading and emptying it cost the terms, not the table. */
+ * reading and emptying it cost the terms, not the table. rec, when set,
+ * records every term added (the identifier being memoised). */
 struct local_terms {
 	struct local_term *slots;
 	size_t *idx;
 	size_t cap, used;
+	struct local_memo *rec;
 };
 
 static void terms_grow(struct local_terms *t);
 
-static void terms_add(struct local_terms *t, char kind, const char *s, size_t n, float weight)
+static void terms_put(struct local_terms *t, uint64_t h, float weight)
 {
-	uint64_t h = fnv1a(fnv1a(FNV1A_OFFSET, &kind, 1), s, n);
 	size_t i;
 
 	if (t->used * 2 >= t->cap)
@@ -79,6 +112,23 @@ static void terms_add(struct local_terms *t, char kind, const char *s, size_t n,
 	}
 }
 
+static void terms_add(struct local_terms *t, char kind, const char *s, size_t n, float weight)
+{
+	uint64_t h = fnv1a(fnv1a(FNV1A_OFFSET, &kind, 1), s, n);
+	struct local_memo *m = t->rec;
+
+	if (m) {
+		if (m->nrefs == m->refs_cap) {
+			m->refs_cap = m->refs_cap ? m->refs_cap * 2 : 4096;
+			m->refs = xrealloc(m->refs, m->refs_cap * sizeof(*m->refs));
+		}
+		m->refs[m->nrefs].hash = h;
+		m->refs[m->nrefs].weight = weight;
+		m->nrefs++;
+	}
+	terms_put(t, h, weight);
+}
+
 static void terms_grow(struct local_terms *t)
 {
 	struct local_term *old = t->slots;
@@ -95,6 +145,55 @@ static void terms_grow(struct local_terms *t)
 			;
 		t->slots[j] = *e;
 		t->idx[k] = j;
+	}
+	free(old);
+}
+
+static void memo_clear(struct local_memo *m)
+{
+	if (m->slots)
+		memset(m->slots, 0, m->cap * sizeof(*m->slots));
+	m->used = 0;
+	m->pool_len = 0;
+	m->nrefs = 0;
+}
+
+static void memo_free(struct local_memo *m)
+{
+	free(m->slots);
+	free(m->pool);
+	free(m->refs);
+}
+
+/* The slot of identifier id (n bytes, hash key): its own, or the empty
+ * one where it goes. */
+static struct local_memo_slot *memo_slot(struct local_memo *m, uint64_t key, const char *id, size_t n)
+{
+	size_t i;
+
+	for (i = key & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct local_memo_slot *e = &m->slots[i];
+
+		if (e->key == 0 || (e->key == key && e->len == n && memcmp(m->pool + e->off, id, n) == 0))
+			return e;
+	}
+}
+
+static void memo_grow(struct local_memo *m)
+{
+	struct local_memo_slot *old = m->slots;
+	size_t k, oldcap = m->cap;
+
+	m->cap = m->cap ? m->cap * 2 : 4096;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (k = 0; k < oldcap; k++) {
+		size_t j;
+
+		if (old[k].key == 0)
+			continue;
+		for (j = old[k].key & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
+			;
+		m->slots[j] = old[k];
 	}
 	free(old);
 }
@@ -131,14 +230,13 @@ static void local_subword(struct local_terms *t, const char *w, size_t n)
 		terms_add(t, 'g', padded + i, 3, 0.35f);
 }
 
-/* Adds an identifier: whole, then its sub-words (with their 3-grams). */
-static void local_identifier(struct local_terms *t, const char *id, size_t n)
+/* Adds an identifier (at most LOCAL_MAX_WORD bytes): whole, then its
+ * sub-words (with their 3-grams). */
+static void local_identifier_split(struct local_terms *t, const char *id, size_t n)
 {
 	char lower[LOCAL_MAX_WORD] = {0};
 	size_t i, start = 0, nparts = 0, pstart[LOCAL_MAX_WORD], plen[LOCAL_MAX_WORD];
 
-	if (n > LOCAL_MAX_WORD)
-		n = LOCAL_MAX_WORD;
 	for (i = 0; i < n; i++)
 		lower[i] = (char)tolower((unsigned char)id[i]);
 	if (!local_stopword(lower, n))
@@ -170,7 +268,52 @@ static void local_identifier(struct local_terms *t, const char *id, size_t n)
 		local_subword(t, lower + pstart[i], plen[i]);
 }
 
-static int local_embed_one(struct local_terms *t, const char *text, int dims, bool normalize, float *out)
+/* Adds an identifier, from the memo when the batch has seen it. */
+static void local_identifier(struct local_terms *t, struct local_memo *m, const char *id, size_t n)
+{
+	struct local_memo_slot *e;
+	uint64_t key;
+	size_t k, first;
+
+	if (n > LOCAL_MAX_WORD)
+		n = LOCAL_MAX_WORD;
+	key = fnv1a(FNV1A_OFFSET, id, n) | 1; /* never 0, the empty mark */
+	if (m->used * 2 >= m->cap) {
+		if (m->used >= LOCAL_MEMO_MAX_IDS)
+			memo_clear(m);
+		else
+			memo_grow(m);
+	}
+	e = memo_slot(m, key, id, n);
+	if (e->key) {
+		for (k = 0; k < e->nterms; k++)
+			terms_put(t, m->refs[e->first + k].hash, m->refs[e->first + k].weight);
+		return;
+	}
+	if (m->nrefs >= LOCAL_MEMO_MAX_REFS) {
+		memo_clear(m);
+		e = memo_slot(m, key, id, n);
+	}
+	first = m->nrefs;
+	t->rec = m;
+	local_identifier_split(t, id, n);
+	t->rec = NULL;
+	if (m->pool_len + n > m->pool_cap) {
+		m->pool_cap = (m->pool_len + n) * 2 + 4096;
+		m->pool = xrealloc(m->pool, m->pool_cap);
+	}
+	memcpy(m->pool + m->pool_len, id, n);
+	e->key = key;
+	e->off = (uint32_t)m->pool_len;
+	e->len = (uint32_t)n;
+	e->first = (uint32_t)first;
+	e->nterms = (uint32_t)(m->nrefs - first);
+	m->pool_len += n;
+	m->used++;
+}
+
+static int local_embed_one(struct local_terms *t, struct local_memo *m, const char *text, int dims,
+			   bool normalize, float *out)
 {
 	const char *p = text;
 	double norm = 0;
@@ -189,7 +332,7 @@ static int local_embed_one(struct local_terms *t, const char *text, int dims, bo
 			p++;
 		/* Plain numbers carry little meaning in code. */
 		if (!isdigit((unsigned char)*s))
-			local_identifier(t, s, (size_t)(p - s));
+			local_identifier(t, m, s, (size_t)(p - s));
 	}
 	for (i = 0; i < t->used; i++) {
 		struct local_term *e = &t->slots[t->idx[i]];
@@ -212,11 +355,13 @@ static int local_embed_one(struct local_terms *t, const char *text, int dims, bo
 
 static int local_embed(struct embed_provider *p, struct embed_batch *b)
 {
-	struct local_terms t = {NULL, NULL, 0, 0};
+	struct local_terms t = {NULL, NULL, 0, 0, NULL};
+	struct local_memo m;
 	size_t i;
 
+	memset(&m, 0, sizeof(m));
 	for (i = 0; i < b->n; i++) {
-		b->status[i] = local_embed_one(&t, b->texts[i], p->dimensions, p->normalize,
+		b->status[i] = local_embed_one(&t, &m, b->texts[i], p->dimensions, p->normalize,
 					       b->vectors + i * (size_t)p->dimensions);
 		b->tokens[i] = embed_estimate_tokens(b->texts[i]);
 		if (b->truncated)
@@ -224,6 +369,7 @@ static int local_embed(struct embed_provider *p, struct embed_batch *b)
 	}
 	free(t.slots);
 	free(t.idx);
+	memo_free(&m);
 	return 0;
 }
 

@@ -14,7 +14,8 @@
 
 #include "embed/embed.h"
 
-#define DIMS 1024
+#define DIMS		1024
+#define STABLE_CHECKSUM 0x6be6ca77766f980aULL
 
 static void embed1(struct embed_provider *p, const char *text, float *out)
 {
@@ -112,12 +113,64 @@ static void test_dimensions(void **state)
 	embed_provider_free(p);
 }
 
+/* Texts with repeated identifiers (within a text and across the batch),
+ * stop words, numbers, long identifiers and separators. */
+static const char *const stable_texts[] = {
+    "method com.acme.OrderService#saveOrder(Order)\n"
+    "public void saveOrder(Order order) { orderDao.save(order); order.setSaved(true); }",
+    "class HTTPServer extends AbstractServer_v2 implements Runnable { int port = 8080; "
+    "String $name; HTTPServer server = new HTTPServer(); }",
+    "thisIsAnIdentifierThatIsLongerThanSixtyFourCharactersAndKeepsGoingOnAndOnUntilTheEnd "
+    "thisIsAnIdentifierThatIsLongerThanSixtyFourCharactersAndKeepsGoingOnAndOnUntilTheEnd x",
+    "saveOrder orderDao ORDER_STATUS order_status a1b2 9lives the and if function",
+    "// 42 ;;",
+};
+#define NSTABLE (sizeof(stable_texts) / sizeof(stable_texts[0]))
+
+/*
+ * The vectors of "docxp-hash-v1" are stored and compared with vectors
+ * computed later (queries, other workers, other versions): the same text
+ * must give the same bits in a batch and alone, in every version. The
+ * checksum was taken from the first implementation; a change of the
+ * features or their hashing must come with a new model name.
+ */
+static void test_vectors_are_stable(void **state)
+{
+	struct embed_provider *p = embed_local_new(DIMS, true);
+	static float batch[NSTABLE * DIMS], one[DIMS];
+	int tokens[NSTABLE], status[NSTABLE];
+	struct embed_batch b;
+	uint64_t h = 14695981039346656037ULL;
+	size_t i, k;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.n = NSTABLE;
+	b.texts = (const char **)stable_texts;
+	b.vectors = batch;
+	b.tokens = tokens;
+	b.status = status;
+	assert_int_equal(p->embed(p, &b), 0);
+	for (i = 0; i < NSTABLE; i++) {
+		embed1(p, stable_texts[i], one);
+		assert_memory_equal(one, batch + i * DIMS, sizeof(one));
+	}
+	for (k = 0; k < sizeof(batch); k++) {
+		h ^= ((const unsigned char *)batch)[k];
+		h *= 1099511628211ULL;
+	}
+	print_message("checksum %016llx\n", (unsigned long long)h);
+	assert_true(h == STABLE_CHECKSUM);
+	embed_provider_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_deterministic_and_normalised),
 	    cmocka_unit_test(test_subwords_bring_texts_together),
 	    cmocka_unit_test(test_dimensions),
+	    cmocka_unit_test(test_vectors_are_stable),
 	};
 
 	return cmocka_run_group_tests_name("embed_local", tests, NULL, NULL);
