@@ -7,24 +7,32 @@
 
 size_t veccodec_encode(const int8_t *q, int dims, uint8_t *out)
 {
-	size_t nbitmap = (size_t)dims / 8, n, i;
+	size_t nbitmap = (size_t)dims / 8, n = nbitmap, g, k;
 
 	if (dims <= 0)
 		return 0;
-	if (dims % 8 == 0) {
-		memset(out, 0, nbitmap);
-		n = nbitmap;
-		for (i = 0; i < (size_t)dims; i++) {
-			if (q[i] == 0)
+	if (dims % 8 != 0)
+		goto dense;
+	/* Eight dimensions at a time: a group of zeros (most, for hashed
+	 * vectors) costs one test. */
+	for (g = 0; g < nbitmap; g++) {
+		const int8_t *p = q + g * 8;
+		uint8_t bits = 0;
+		uint64_t x;
+
+		memcpy(&x, p, sizeof(x));
+		for (k = 0; x && k < 8; k++) {
+			if (p[k] == 0)
 				continue;
 			if (n + 1 >= (size_t)dims)
-				break; /* not shorter: dense */
-			out[i / 8] |= (uint8_t)(1u << (i % 8));
-			out[n++] = (uint8_t)q[i];
+				goto dense; /* not shorter */
+			bits |= (uint8_t)(1u << k);
+			out[n++] = (uint8_t)p[k];
 		}
-		if (i == (size_t)dims)
-			return n;
+		out[g] = bits;
 	}
+	return n;
+dense:
 	memcpy(out, q, (size_t)dims);
 	return (size_t)dims;
 }

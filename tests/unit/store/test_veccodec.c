@@ -98,6 +98,31 @@ static void test_decode_rejects_bad_lengths(void **state)
 	assert_int_equal(veccodec_decode(enc, DIMS - 1, DIMS, dec), -1);
 }
 
+static void test_random_densities(void **state)
+{
+	int8_t q[DIMS];
+	uint8_t enc[DIMS];
+	int8_t dec[DIMS];
+	unsigned seed = 12345;
+	int it, i;
+
+	(void)state;
+	for (it = 0; it < 2000; it++) {
+		int permille = it % 1001;
+		size_t len, nnz = 0;
+
+		for (i = 0; i < DIMS; i++) {
+			seed = seed * 1103515245u + 12345u;
+			q[i] = (int)((seed >> 16) % 1000) < permille ? (int8_t)((seed >> 8) | 1) : 0;
+			nnz += q[i] != 0;
+		}
+		len = veccodec_encode(q, DIMS, enc);
+		assert_int_equal(len, DIMS / 8 + nnz < DIMS ? DIMS / 8 + nnz : DIMS);
+		assert_int_equal(veccodec_decode(enc, len, DIMS, dec), 0);
+		assert_memory_equal(dec, q, DIMS);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +132,7 @@ int main(void)
 	    cmocka_unit_test(test_break_even),
 	    cmocka_unit_test(test_dims_not_multiple_of_8),
 	    cmocka_unit_test(test_decode_rejects_bad_lengths),
+	    cmocka_unit_test(test_random_densities),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
