@@ -14,7 +14,6 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
-#include "util/digest.h"
 #include "util/status.h"
 
 /* pg_try_advisory_xact_lock key of chunkstore_settle_after_job ("dxpS"). */
@@ -762,7 +761,7 @@ static int copy_entities(struct db *db, const struct chunk_rows *rows, const str
 	rc = db_copy_begin(db,
 			   "COPY entities (id, file_id, repository_id, ordinal, kind, name, qualified_name,"
 			   " parent, signature, metadata, language, start_line, end_line, content,"
-			   " content_sha256, search_tsv) FROM STDIN (FORMAT binary)");
+			   " search_tsv) FROM STDIN (FORMAT binary)");
 	if (rc == 0)
 		rc = copybin_header(&b);
 	for (i = 0; rc == 0 && i < nfiles; i++) {
@@ -773,10 +772,8 @@ static int copy_entities(struct db *db, const struct chunk_rows *rows, const str
 		for (j = 0; rc == 0 && j < f->entities.count; j++) {
 			const struct entity *e = &f->entities.items[j];
 			const struct search_doc *doc = f->search_docs ? &f->search_docs[j] : NULL;
-			char hex[DIGEST_SHA256_HEXLEN + 1];
 
-			digest_sha256_hex(e->text, e->text_len, hex);
-			rc = copybin_row(&b, 16);
+			rc = copybin_row(&b, 15);
 			if (rc == 0)
 				rc = copybin_int8(&b, rows->entity_ids[n++]);
 			if (rc == 0)
@@ -805,8 +802,6 @@ static int copy_entities(struct db *db, const struct chunk_rows *rows, const str
 				rc = copybin_int4(&b, e->end_line);
 			if (rc == 0)
 				rc = copybin_text(&b, e->text);
-			if (rc == 0)
-				rc = copybin_text(&b, hex);
 			if (rc == 0)
 				rc = doc && doc->data ? copybin_bytes(&b, doc->data, doc->len)
 						      : copybin_null(&b);
