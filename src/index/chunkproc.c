@@ -217,19 +217,23 @@ static size_t search_doc_length(struct arena *a, struct entity *e, int cap)
 
 void chunkproc_search_docs(struct arena *a, int container_search_chars, struct file_result *out)
 {
+	struct codewords_scratch *scratch;
 	struct buf b;
 	size_t j;
 
-	buf_init(&b, 0);
 	out->search_docs = arena_zalloc(a, (out->entities.count + 1) * sizeof(*out->search_docs));
+	if (out->entities.count == 0)
+		return;
+	buf_init(&b, 0);
+	scratch = codewords_scratch_new();
 	for (j = 0; j < out->entities.count; j++) {
 		struct entity *e = &out->entities.items[j];
 		size_t len = search_doc_length(a, e, container_search_chars);
 
 		buf_reset(&b);
 		/* e->javadoc is what the SQL reads as metadata ->> 'javadoc'. */
-		if (codewords_entity_tsv(&b, CODEWORDS_BINARY, e->name, e->qualified_name, e->signature,
-					 e->javadoc, e->text, len) == 1) {
+		if (codewords_entity_tsv(scratch, &b, CODEWORDS_BINARY, e->name, e->qualified_name,
+					 e->signature, e->javadoc, e->text, len) == 1) {
 			char *d = arena_alloc(a, b.len);
 
 			memcpy(d, b.ptr, b.len);
@@ -237,5 +241,6 @@ void chunkproc_search_docs(struct arena *a, int container_search_chars, struct f
 			out->search_docs[j].len = b.len;
 		}
 	}
+	codewords_scratch_free(scratch);
 	buf_release(&b);
 }

@@ -64,6 +64,8 @@ struct cw_vector {
 	size_t n, cap;
 };
 
+struct cw_group;
+
 struct cw {
 	char *chars;
 	size_t nchars, capchars;
@@ -72,6 +74,13 @@ struct cw {
 	struct cw_token *tokens;
 	size_t ntokens, captokens;
 	int lastpos; /* position counter of the part being parsed */
+	/* make_vector's tables, kept from call to call */
+	uint32_t *slots;
+	size_t capslots;
+	struct cw_group *groups;
+	size_t capgroups;
+	size_t *next;
+	size_t capnext;
 };
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
@@ -315,9 +324,13 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 	while (cap < c->ntokens * 2)
 		cap *= 2;
 	mask = cap - 1;
-	slots = xcalloc(cap, sizeof(*slots)); /* group index + 1; 0 is empty */
-	groups = xmalloc(c->ntokens * sizeof(*groups));
-	next = xmalloc(c->ntokens * sizeof(*next));
+	c->slots = grow(c->slots, &c->capslots, cap, sizeof(*c->slots));
+	c->groups = grow(c->groups, &c->capgroups, c->ntokens, sizeof(*c->groups));
+	c->next = grow(c->next, &c->capnext, c->ntokens, sizeof(*c->next));
+	slots = c->slots;
+	groups = c->groups;
+	next = c->next;
+	memset(slots, 0, cap * sizeof(*slots)); /* group index + 1; 0 is empty */
 	for (i = 0; i < c->ntokens; i++) {
 		const struct cw_token *t = &c->tokens[i];
 		const char *txt = c->chars + t->off;
@@ -349,7 +362,6 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 		g->tail = i;
 		g->count++;
 	}
-	free(slots);
 	sort_groups(c, groups, ngroups);
 	out->items = grow(out->items, &out->cap, ngroups, sizeof(*out->items));
 	for (i = 0; i < ngroups; i++) {
@@ -377,8 +389,6 @@ static void make_vector(struct cw *c, int w, struct cw_vector *out)
 			pp[j] = (uint16_t)((pp[j] & 0x3fff) | (w << 14));
 		vector_push(out, &l);
 	}
-	free(groups);
-	free(next);
 	c->ntokens = 0;
 }
 
@@ -521,16 +531,81 @@ static int write_vector_binary(struct buf *out, const struct cw *c, const struct
 	return rc;
 }
 
-int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *name,
-			 const char *qualified_name, const char *signature, const char *javadoc,
-			 const char *content, size_t content_len)
+/* What one call builds, kept for the next: the pools and tables grow to
+ * the largest entity seen and are reused (allocating them per call was a
+ * tenth of the worker's search-document time). */
+struct codewords_scratch {
+	struct cw c;
+	struct cw_vector v[2], part;
+	char *qs;
+	size_t capqs;
+};
+
+struct codewords_scratch *codewords_scratch_new(void)
+{
+	return xcalloc(1, sizeof(struct codewords_scratch));
+}
+
+void codewords_scratch_free(struct codewords_scratch *sc)
+{
+	if (!sc)
+		return;
+	free(sc->c.chars);
+	free(sc->c.pos);
+	free(sc->c.tokens);
+	free(sc->c.slots);
+	free(sc->c.groups);
+	free(sc->c.next);
+	free(sc->v[0].items);
+	free(sc->v[1].items);
+	free(sc->part.items);
+	free(sc->qs);
+	free(sc);
+}
+
+static int entity_tsv(struct codewords_scratch *sc, struct buf *out, enum codewords_form form, const char *n,
+		      size_t nlen, const char *q, size_t qlen, const char *s, size_t slen, const char *j,
+		      size_t jlen, const char *t, size_t content_len)
+{
+	struct cw *c = &sc->c;
+	struct cw_vector *v = sc->v, *part = &sc->part;
+	int rc;
+
+	c->nchars = c->npos = c->ntokens = 0;
+	c->lastpos = 0;
+	/* coalesce(qualified_name, '') || ' ' || coalesce(signature, '') */
+	sc->qs = grow(sc->qs, &sc->capqs, qlen + slen + 2, 1);
+	memcpy(sc->qs, q, qlen);
+	sc->qs[qlen] = ' ';
+	memcpy(sc->qs + qlen + 1, s, slen + 1);
+
+	code_words(c, n, nlen);
+	make_vector(c, 3, &v[0]);
+	/* Positions restart with each to_tsvector call. */
+	c->lastpos = 0;
+	code_words(c, sc->qs, qlen + 1 + slen);
+	make_vector(c, 2, part);
+	concat(c, &v[0], part, &v[1]);
+	c->lastpos = 0;
+	code_words(c, j, jlen);
+	make_vector(c, 1, part);
+	concat(c, &v[1], part, &v[0]);
+	c->lastpos = 0;
+	code_words(c, t, content_len);
+	make_vector(c, 0, part);
+	concat(c, &v[0], part, &v[1]);
+	rc = form == CODEWORDS_BINARY ? write_vector_binary(out, c, &v[1]) : write_vector(out, c, &v[1]);
+	return rc ? rc : 1;
+}
+
+int codewords_entity_tsv(struct codewords_scratch *scratch, struct buf *out, enum codewords_form form,
+			 const char *name, const char *qualified_name, const char *signature,
+			 const char *javadoc, const char *content, size_t content_len)
 {
 	const char *q = qualified_name ? qualified_name : "", *s = signature ? signature : "";
 	const char *n = name ? name : "", *j = javadoc ? javadoc : "", *t = content ? content : "";
 	size_t nlen = strlen(n), qlen = strlen(q), slen = strlen(s), jlen = strlen(j);
-	struct cw c;
-	struct cw_vector v[2], part;
-	char *qs;
+	struct codewords_scratch *own = NULL;
 	int rc;
 
 	if (!content)
@@ -540,38 +615,9 @@ int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *
 	if (!all_ascii(n, nlen) || !all_ascii(q, qlen) || !all_ascii(s, slen) || !all_ascii(j, jlen) ||
 	    !all_ascii(t, content_len))
 		return 0;
-	memset(&c, 0, sizeof(c));
-	memset(v, 0, sizeof(v));
-	memset(&part, 0, sizeof(part));
-	/* coalesce(qualified_name, '') || ' ' || coalesce(signature, '') */
-	qs = xmalloc(qlen + slen + 2);
-	memcpy(qs, q, qlen);
-	qs[qlen] = ' ';
-	memcpy(qs + qlen + 1, s, slen + 1);
-
-	code_words(&c, n, nlen);
-	make_vector(&c, 3, &v[0]);
-	/* Positions restart with each to_tsvector call. */
-	c.lastpos = 0;
-	code_words(&c, qs, qlen + 1 + slen);
-	make_vector(&c, 2, &part);
-	concat(&c, &v[0], &part, &v[1]);
-	c.lastpos = 0;
-	code_words(&c, j, jlen);
-	make_vector(&c, 1, &part);
-	concat(&c, &v[1], &part, &v[0]);
-	c.lastpos = 0;
-	code_words(&c, t, content_len);
-	make_vector(&c, 0, &part);
-	concat(&c, &v[0], &part, &v[1]);
-	rc = form == CODEWORDS_BINARY ? write_vector_binary(out, &c, &v[1]) : write_vector(out, &c, &v[1]);
-
-	free(qs);
-	free(c.chars);
-	free(c.pos);
-	free(c.tokens);
-	free(v[0].items);
-	free(v[1].items);
-	free(part.items);
-	return rc ? rc : 1;
+	if (!scratch)
+		scratch = own = codewords_scratch_new();
+	rc = entity_tsv(scratch, out, form, n, nlen, q, qlen, s, slen, j, jlen, t, content_len);
+	codewords_scratch_free(own);
+	return rc;
 }

@@ -27,15 +27,21 @@ enum codewords_form {
 	CODEWORDS_BINARY, /* tsvectorsend's form, for binary COPY (store/copybin.h) */
 };
 
+/* The working memory of codewords_entity_tsv, reused from entity to
+ * entity (it grows to the largest); one per thread. */
+struct codewords_scratch;
+struct codewords_scratch *codewords_scratch_new(void);
+void codewords_scratch_free(struct codewords_scratch *sc);
+
 /*
  * Appends to out docxp_entity_tsv(name, qualified_name, signature,
  * javadoc, left(content, 100000)) (NULL arguments count as empty) in the
- * given form. Returns 1 when written, 0 when the inputs hold non-ASCII
- * text (nothing appended: leave it to PostgreSQL), or a negative status
- * (out of its cap).
+ * given form, working in scratch (NULL: a temporary one). Returns 1 when
+ * written, 0 when the inputs hold non-ASCII text (nothing appended: leave
+ * it to PostgreSQL), or a negative status (out of its cap).
  */
-int codewords_entity_tsv(struct buf *out, enum codewords_form form, const char *name,
-			 const char *qualified_name, const char *signature, const char *javadoc,
-			 const char *content, size_t content_len);
+int codewords_entity_tsv(struct codewords_scratch *scratch, struct buf *out, enum codewords_form form,
+			 const char *name, const char *qualified_name, const char *signature,
+			 const char *javadoc, const char *content, size_t content_len);
 
 #endif

@@ -164,8 +164,8 @@ static int doc_is(const struct search_doc *doc, const struct entity *e, size_t l
 	int same;
 
 	buf_init(&b, 0);
-	assert_int_equal(codewords_entity_tsv(&b, CODEWORDS_BINARY, e->name, e->qualified_name, e->signature,
-					      e->javadoc, e->text, len),
+	assert_int_equal(codewords_entity_tsv(NULL, &b, CODEWORDS_BINARY, e->name, e->qualified_name,
+					      e->signature, e->javadoc, e->text, len),
 			 1);
 	same = doc->data && doc->len == b.len && memcmp(doc->data, b.ptr, b.len) == 0;
 	buf_release(&b);
