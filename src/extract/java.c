@@ -377,25 +377,51 @@ static char *tok_str(const struct jparser *p, size_t k)
 }
 
 /* Java's reserved words that can never name a type or member. */
+/* A word list with the lengths: a token is compared with the words of
+ * its length only. */
+struct jword {
+	const char *s;
+	size_t n;
+};
+#define JWORD(w)                 \
+	{                        \
+		w, sizeof(w) - 1 \
+	}
+
+static bool tok_in(const struct jparser *p, size_t k, const struct jword *words, size_t nwords)
+{
+	const struct jtok *t = tk(p, k);
+	const char *s = p->buf + t->off;
+	size_t j;
+
+	/* every listed word is lower-case */
+	if (t->type == JT_EOF || t->len < 2 || *s < 'a' || *s > 'z')
+		return false;
+	for (j = 0; j < nwords; j++)
+		if (t->len == words[j].n && *s == *words[j].s && memcmp(s, words[j].s, t->len) == 0)
+			return true;
+	return false;
+}
+
 static bool is_keyword(const struct jparser *p, size_t k)
 {
-	static const char *const kw[] = {
-	    "abstract",	 "assert",  "break",	 "case",    "catch",	  "class",	  "const",
-	    "continue",	 "default", "do",	 "else",    "enum",	  "extends",	  "final",
-	    "finally",	 "for",	    "goto",	 "if",	    "implements", "import",	  "instanceof",
-	    "interface", "native",  "new",	 "package", "private",	  "protected",	  "public",
-	    "return",	 "static",  "strictfp",	 "super",   "switch",	  "synchronized", "this",
-	    "throw",	 "throws",  "transient", "try",	    "volatile",	  "while",	  "true",
-	    "false",	 "null",
+	static const struct jword kw[] = {
+	    JWORD("abstract"),	 JWORD("assert"),	JWORD("break"),	     JWORD("case"),
+	    JWORD("catch"),	 JWORD("class"),	JWORD("const"),	     JWORD("continue"),
+	    JWORD("default"),	 JWORD("do"),		JWORD("else"),	     JWORD("enum"),
+	    JWORD("extends"),	 JWORD("final"),	JWORD("finally"),    JWORD("for"),
+	    JWORD("goto"),	 JWORD("if"),		JWORD("implements"), JWORD("import"),
+	    JWORD("instanceof"), JWORD("interface"),	JWORD("native"),     JWORD("new"),
+	    JWORD("package"),	 JWORD("private"),	JWORD("protected"),  JWORD("public"),
+	    JWORD("return"),	 JWORD("static"),	JWORD("strictfp"),   JWORD("super"),
+	    JWORD("switch"),	 JWORD("synchronized"), JWORD("this"),	     JWORD("throw"),
+	    JWORD("throws"),	 JWORD("transient"),	JWORD("try"),	     JWORD("volatile"),
+	    JWORD("while"),	 JWORD("true"),		JWORD("false"),	     JWORD("null"),
 	};
-	size_t j;
 
 	if (tk(p, k)->type != JT_IDENT)
 		return true;
-	for (j = 0; j < sizeof(kw) / sizeof(kw[0]); j++)
-		if (tok_is(p, k, kw[j]))
-			return true;
-	return false;
+	return tok_in(p, k, kw, sizeof(kw) / sizeof(kw[0]));
 }
 
 static bool is_name(const struct jparser *p, size_t k)
@@ -709,16 +735,14 @@ static void set_lines(struct jparser *p, size_t idx, int first, int last)
 
 static bool is_modifier(const struct jparser *p, size_t k)
 {
-	static const char *const mods[] = {
-	    "public",	    "protected", "private",  "static",	 "final",   "abstract", "native",
-	    "synchronized", "transient", "volatile", "strictfp", "default", "sealed",	"transitive",
+	static const struct jword mods[] = {
+	    JWORD("public"),	JWORD("protected"),  JWORD("private"),	JWORD("static"),
+	    JWORD("final"),	JWORD("abstract"),   JWORD("native"),	JWORD("synchronized"),
+	    JWORD("transient"), JWORD("volatile"),   JWORD("strictfp"), JWORD("default"),
+	    JWORD("sealed"),	JWORD("transitive"),
 	};
-	size_t j;
 
-	for (j = 0; j < sizeof(mods) / sizeof(mods[0]); j++)
-		if (tok_is(p, k, mods[j]))
-			return true;
-	return false;
+	return tok_in(p, k, mods, sizeof(mods) / sizeof(mods[0]));
 }
 
 /* Skips one annotation "@A.B(...)" at p->i (the '@'). */
