@@ -312,22 +312,14 @@ static void local_identifier(struct local_terms *t, struct local_memo *m, const 
 	m->used++;
 }
 
-/* The dimensions one text touched, as bits: the norm and the scaling
- * visit those in order and skip the zeros (which add nothing), the same
- * sums as a pass over every dimension. */
-struct local_touched {
-	uint64_t *words;
-	size_t nwords;
-};
-
-static int local_embed_one(struct local_terms *t, struct local_memo *m, struct local_touched *tw,
-			   const char *text, int dims, bool normalize, float *out)
+static int local_embed_one(struct local_terms *t, struct local_memo *m, const char *text, int dims,
+			   bool normalize, float *out)
 {
 	const uint64_t udims = (uint64_t)dims;
 	const bool pow2 = (udims & (udims - 1)) == 0;
 	const char *p = text;
 	double norm = 0;
-	size_t i, w;
+	size_t i;
 
 	memset(out, 0, sizeof(float) * (size_t)dims);
 	while (*p) {
@@ -351,39 +343,29 @@ static int local_embed_one(struct local_terms *t, struct local_memo *m, struct l
 		size_t d = (size_t)(pow2 ? e->hash & (udims - 1) : e->hash % udims);
 
 		out[d] += (e->hash >> 63) ? -v : v;
-		tw->words[d / 64] |= 1ull << (d % 64);
 		e->count = 0; /* empty for the next text */
 	}
 	t->used = 0;
-	for (w = 0; w < tw->nwords; w++)
-		for (uint64_t bits = tw->words[w]; bits; bits &= bits - 1) {
-			size_t d = w * 64 + (size_t)__builtin_ctzll(bits);
-
-			norm += (double)out[d] * out[d];
-		}
+	for (i = 0; i < (size_t)dims; i++)
+		norm += (double)out[i] * out[i];
 	if (normalize && norm > 0) {
 		float inv = (float)(1.0 / sqrt(norm));
 
-		for (w = 0; w < tw->nwords; w++)
-			for (uint64_t bits = tw->words[w]; bits; bits &= bits - 1)
-				out[w * 64 + (size_t)__builtin_ctzll(bits)] *= inv;
+		for (i = 0; i < (size_t)dims; i++)
+			out[i] *= inv;
 	}
-	memset(tw->words, 0, tw->nwords * sizeof(*tw->words));
 	return 0;
 }
 
 static int local_embed(struct embed_provider *p, struct embed_batch *b)
 {
 	struct local_terms t = {NULL, NULL, 0, 0, NULL};
-	struct local_touched tw;
 	struct local_memo m;
 	size_t i;
 
 	memset(&m, 0, sizeof(m));
-	tw.nwords = ((size_t)p->dimensions + 63) / 64;
-	tw.words = xcalloc(tw.nwords, sizeof(*tw.words));
 	for (i = 0; i < b->n; i++) {
-		b->status[i] = local_embed_one(&t, &m, &tw, b->texts[i], p->dimensions, p->normalize,
+		b->status[i] = local_embed_one(&t, &m, b->texts[i], p->dimensions, p->normalize,
 					       b->vectors + i * (size_t)p->dimensions);
 		b->tokens[i] = embed_estimate_tokens(b->texts[i]);
 		if (b->truncated)
@@ -391,7 +373,6 @@ static int local_embed(struct embed_provider *p, struct embed_batch *b)
 	}
 	free(t.slots);
 	free(t.idx);
-	free(tw.words);
 	memo_free(&m);
 	return 0;
 }

@@ -532,8 +532,8 @@ static int write_vector_binary(struct buf *out, const struct cw *c, const struct
 }
 
 /* What one call builds, kept for the next: the pools and tables grow to
- * the largest entity seen and are reused (allocating them per call was a
- * tenth of the worker's search-document time). */
+ * the largest entity seen and are reused instead of allocated for every
+ * entity and part (4 % of the search-document time on openjdk's files). */
 struct codewords_scratch {
 	struct cw c;
 	struct cw_vector v[2], part;

@@ -316,6 +316,16 @@ static int worker_keep_lease(void *arg)
 	return chunkstore_renew_lease(&k->w->db, k->w->name, k->chunk_id, k->w->cfg->lease_seconds);
 }
 
+/* What extraction takes from the configuration (the chunk's files and the
+ * crash check of one file extract alike). */
+static struct extract_options worker_extract_options(const struct conf *cfg)
+{
+	struct extract_options o = {cfg->window_lines, cfg->window_overlap, cfg->embedding_container_windows,
+				    cfg->container_search_chars};
+
+	return o;
+}
+
 /*
  * A worker died while the previous attempt of this chunk was on path: the
  * file may kill every worker (a poison file), or the death had another
@@ -337,9 +347,7 @@ static bool worker_file_survives(struct worker *w, const struct chunk_claim *cla
 		return false;
 	}
 	if (pid == 0) {
-		const struct extract_options xopt = {w->cfg->window_lines, w->cfg->window_overlap,
-						     w->cfg->embedding_container_windows,
-						     w->cfg->container_search_chars};
+		const struct extract_options xopt = worker_extract_options(w->cfg);
 		struct arena *a = arena_new();
 		struct file_result r;
 
@@ -379,8 +387,7 @@ static enum chunk_fate worker_process_chunk(struct worker *w, const struct redis
 {
 	struct arena *a = arena_new();
 	const struct conf *cfg = w->cfg;
-	struct extract_options xopt = {cfg->window_lines, cfg->window_overlap,
-				       cfg->embedding_container_windows, cfg->container_search_chars};
+	const struct extract_options xopt = worker_extract_options(cfg);
 	struct chunk_claim claim;
 	struct file_result *files;
 	const char **known = NULL, *progress = NULL;
