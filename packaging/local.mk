@@ -10,6 +10,7 @@ sysusersdir = $(prefix)/lib/sysusers.d
 tmpfilesdir = $(prefix)/lib/tmpfiles.d
 docxpconfdir = $(sysconfdir)/docxp
 nginxsnippetdir = $(sysconfdir)/nginx/snippets
+nginxconfddir = $(sysconfdir)/nginx/conf.d
 docxpexamplesdir = $(docdir)/examples
 
 DOCXP_UNITS = \
@@ -21,7 +22,7 @@ DOCXP_UNITS = \
 	systemd/docxp-credentials.service \
 	systemd/docxp-credentials.timer
 systemdsystemunit_DATA = $(DOCXP_UNITS)
-CLEANFILES += $(DOCXP_UNITS) packaging/docxp-locations.conf
+CLEANFILES += $(DOCXP_UNITS) packaging/docxp-locations.conf packaging/docxp-upstream.conf
 
 dist_man_MANS = docs/docxp.1 docs/docxp-api.8 docs/docxp-worker.8 docs/docxp-credentials.8 docs/docxp.conf.5
 dist_doc_DATA = README.md
@@ -47,23 +48,27 @@ systemd/docxp-migrate.service: $(srcdir)/systemd/docxp-migrate.service.in
 systemd/docxp-credentials.service: $(srcdir)/systemd/docxp-credentials.service.in
 systemd/docxp-credentials.timer: $(srcdir)/systemd/docxp-credentials.timer.in
 
-# The nginx snippet as installed: the socket path filled in.
+# The nginx files as installed: the socket path filled in.
+DOCXP_NGINX = packaging/docxp-locations.conf packaging/docxp-upstream.conf
 packaging/docxp-locations.conf: $(srcdir)/nginx/docxp-locations.conf Makefile
+packaging/docxp-upstream.conf: $(srcdir)/nginx/docxp-upstream.conf Makefile
+$(DOCXP_NGINX):
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && rm -f $@ $@.tmp && \
-	$(docxp_subst) $(srcdir)/nginx/docxp-locations.conf >$@.tmp && mv $@.tmp $@
+	$(docxp_subst) $(srcdir)/nginx/$(@F) >$@.tmp && mv $@.tmp $@
 
-all-local: packaging/docxp-locations.conf
+all-local: $(DOCXP_NGINX)
 
 # Files whose installed name differs from their source name.  The
 # configuration file is never overwritten (it is the operator's), and is
 # removed on uninstall only when unchanged.  Packages set its owner group
 # (root:docxp 0640: it may hold secrets).
-install-data-local: packaging/docxp-locations.conf
+install-data-local: $(DOCXP_NGINX)
 	$(MKDIR_P) '$(DESTDIR)$(sysusersdir)' '$(DESTDIR)$(tmpfilesdir)' \
-		'$(DESTDIR)$(docxpconfdir)' '$(DESTDIR)$(nginxsnippetdir)'
+		'$(DESTDIR)$(docxpconfdir)' '$(DESTDIR)$(nginxsnippetdir)' '$(DESTDIR)$(nginxconfddir)'
 	$(INSTALL_DATA) $(srcdir)/systemd/docxp.sysusers '$(DESTDIR)$(sysusersdir)/docxp.conf'
 	$(INSTALL_DATA) $(srcdir)/systemd/docxp.tmpfiles '$(DESTDIR)$(tmpfilesdir)/docxp.conf'
 	$(INSTALL_DATA) packaging/docxp-locations.conf '$(DESTDIR)$(nginxsnippetdir)/docxp-locations.conf'
+	$(INSTALL_DATA) packaging/docxp-upstream.conf '$(DESTDIR)$(nginxconfddir)/docxp-upstream.conf'
 	@if test -f '$(DESTDIR)$(docxpconfdir)/docxp.conf'; then \
 		echo "keeping $(DESTDIR)$(docxpconfdir)/docxp.conf (example: $(srcdir)/packaging/docxp.conf)"; \
 	else \
@@ -73,7 +78,7 @@ install-data-local: packaging/docxp-locations.conf
 
 uninstall-local:
 	rm -f '$(DESTDIR)$(sysusersdir)/docxp.conf' '$(DESTDIR)$(tmpfilesdir)/docxp.conf' \
-		'$(DESTDIR)$(nginxsnippetdir)/docxp-locations.conf'
+		'$(DESTDIR)$(nginxsnippetdir)/docxp-locations.conf' '$(DESTDIR)$(nginxconfddir)/docxp-upstream.conf'
 	@if cmp -s $(srcdir)/packaging/docxp.conf '$(DESTDIR)$(docxpconfdir)/docxp.conf'; then \
 		echo " rm -f '$(DESTDIR)$(docxpconfdir)/docxp.conf'"; \
 		rm -f '$(DESTDIR)$(docxpconfdir)/docxp.conf'; \

@@ -6,7 +6,8 @@
  * workers add theirs per chunk; the API accumulates its request counters
  * in memory and adds them at most once a second (and before a scrape), so
  * that one scrape of any API instance shows the whole deployment. Gauges
- * (queue depth, live workers, jobs by status, open streams) are measured
+ * (queue depth, live workers, jobs by status, open streams) and this
+ * instance's accepted FastCGI connections are measured
  * at scrape time.
  */
 #include "config.h"
@@ -65,6 +66,8 @@ static const struct {
     {"docxp_workers_live", "gauge", "Workers with a recent heartbeat."},
     {"docxp_jobs", "gauge", "Jobs by status."},
     {"docxp_sse_streams_open", "gauge", "Open event streams on this API instance."},
+    {"docxp_fastcgi_connections_accepted_total", "counter",
+     "FastCGI connections this API instance accepted (nginx keeps them open: far fewer than requests)."},
     {"docxp_aws_credentials_seconds_left", "gauge",
      "Seconds until the AWS credentials in aws.credentials_file expire (bedrock provider, expiring ones)."},
 };
@@ -286,6 +289,8 @@ static int metrics_collect(struct http_request *r, struct metric_delta **out, si
 	metric_counter(&all[k++], "docxp_queue_pending", "", (double)pend);
 	metric_counter(&all[k++], "docxp_workers_live", "", (double)workers);
 	metric_counter(&all[k++], "docxp_sse_streams_open", "", (double)api_streams_open());
+	metric_counter(&all[k++], "docxp_fastcgi_connections_accepted_total", "",
+		       (double)http_server_connections_accepted());
 	k += metrics_credentials(((struct api_ctx *)r->thread_ctx)->cfg, &all[k]);
 	db = api_db_quiet(r, NULL, 0);
 	if (db) {

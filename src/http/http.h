@@ -133,6 +133,10 @@ int http_server_run(const struct http_server_config *cfg);
  * handlers (event streams) poll it between events and return. */
 bool http_server_stopping(void);
 
+/* FastCGI connections accepted since the server started (nginx keeps its
+ * connections for further requests: far fewer than requests). */
+unsigned long http_server_connections_accepted(void);
+
 /* Matches path against pattern; fills params (arena-owned) and returns true on a match. */
 bool http_route_match(struct arena *a, const char *pattern, const char *path, const char **params,
 		      int *nparams);

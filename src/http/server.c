@@ -6,11 +6,24 @@
  * responder, so SIGTERM/SIGINT are blocked before the threads start and
  * main sigwait()s for them. The usual trick of shutdown() on the listening
  * socket to wake threads blocked in accept() would also kill a socket that
- * systemd passed us and keeps for the next start. Instead each thread
- * poll()s on the (non-blocking) listening socket and on an eventfd; to
- * stop, main writes the eventfd, which wakes every thread at once, and the
- * threads finish their current request and return. A thread that loses
- * the race for a connection gets EAGAIN from FCGX_Accept_r and polls again.
+ * systemd passed us and keeps for the next start. Instead the threads wait
+ * in one epoll instance that also watches an eventfd; to stop, main writes
+ * the eventfd, which wakes every thread at once, and the threads finish
+ * their current request and return.
+ *
+ * Connections. nginx keeps its FastCGI connections open between requests
+ * (fastcgi_keep_conn, an upstream keepalive pool: a search costs no
+ * connect, accept and close). After a request the thread waits for the
+ * next one on its connection (poll, the cheapest path: no epoll_ctl and
+ * the same thread), but also on the epoll instance: as soon as anything
+ * else needs a thread (a new connection, a request on a parked
+ * connection, stopping) it parks its connection in the epoll set
+ * (one-shot) and serves whatever is ready. So no connection holds a thread
+ * while other work waits, however many idle connections nginx keeps and
+ * however few threads there are. The listening socket is in the set,
+ * one-shot too: one thread wakes per new connection, accepts it and
+ * re-arms the socket. A connection nginx does not keep (no FCGI_KEEP_CONN)
+ * is closed after its request, as before.
  */
 #include "config.h"
 
@@ -26,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -53,7 +67,8 @@ struct server {
 	const struct http_server_config *cfg;
 	size_t max_body;
 	int listen_fd;
-	int wake_fd; /* eventfd; readable once the server stops */
+	int wake_fd;  /* eventfd; readable once the server stops */
+	int epoll_fd; /* listen_fd and kept connections (one-shot), wake_fd */
 };
 
 struct worker {
@@ -62,6 +77,12 @@ struct worker {
 };
 
 static atomic_bool server_stop;
+static atomic_ulong server_accepted;
+
+unsigned long http_server_connections_accepted(void)
+{
+	return atomic_load(&server_accepted);
+}
 
 bool http_server_stopping(void)
 {
@@ -283,24 +304,93 @@ done : {
 }
 }
 
-/* Waits until fd is readable or the server stops; false when stopping. */
-static bool wait_readable(struct server *srv, int fd)
+/* What server_next returns besides a connection. */
+enum { NEXT_STOP = -1, NEXT_NONE = -2 };
+
+/* Arms fd (a connection, or the listening socket) for one wake-up. */
+static int server_arm(struct server *srv, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.fd = fd};
+
+	if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, fd, &ev) == 0)
+		return 0;
+	if (errno == ENOENT && epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) == 0)
+		return 0;
+	return -errno;
+}
+
+/*
+ * Waits for work: returns a connection with a request to read (a new one,
+ * accepted here, or a kept one that nginx sent another request on), or
+ * NEXT_STOP when the server stops, or NEXT_NONE (nothing this time).
+ */
+static int server_next(struct server *srv)
+{
+	struct epoll_event ev;
+	int n, fd, err;
+
+	if (http_server_stopping())
+		return NEXT_STOP;
+	n = epoll_wait(srv->epoll_fd, &ev, 1, -1);
+	if (n < 0) {
+		if (errno == EINTR)
+			return NEXT_NONE;
+		log_err("could not wait for requests: %s", strerror(errno));
+		return NEXT_STOP;
+	}
+	if (n == 0)
+		return NEXT_NONE;
+	if (ev.data.fd == srv->wake_fd)
+		return NEXT_STOP;
+	if (ev.data.fd != srv->listen_fd)
+		return ev.data.fd;
+	fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	err = errno;
+	if (server_arm(srv, srv->listen_fd) < 0) {
+		log_err("could not watch the listening socket: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NEXT_STOP;
+	}
+	if (fd >= 0) {
+		atomic_fetch_add(&server_accepted, 1);
+		return fd;
+	}
+	if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != ECONNABORTED) {
+		log_warn("could not accept a connection: %s", strerror(err));
+		/* EMFILE and friends persist: do not spin on them. */
+		usleep(100000);
+	}
+	return NEXT_NONE;
+}
+
+/* Puts a kept connection into the epoll set: any thread serves its next
+ * request. */
+static void server_park(struct server *srv, int fd)
+{
+	if (server_arm(srv, fd) < 0) {
+		log_warn("could not keep a connection: %s", strerror(errno));
+		close(fd);
+	}
+}
+
+/*
+ * Waits for the next request on kept, this thread's connection, or for
+ * other work (then kept is parked first); returns like server_next.
+ */
+static int server_next_kept(struct server *srv, int kept)
 {
 	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = srv->wake_fd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = kept, .events = POLLIN},
+				      {.fd = srv->epoll_fd, .events = POLLIN}};
+		int n = http_server_stopping() ? 0 : poll(p, 2, -1);
 
-		if (http_server_stopping())
-			return false;
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_err("could not poll: %s", strerror(errno));
-			return false;
-		}
-		if (p[1].revents)
-			return false;
-		if (p[0].revents)
-			return true;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0 && p[0].revents)
+			return kept; /* a request, or its end: FCGX_Accept_r sees which */
+		server_park(srv, kept);
+		return server_next(srv);
 	}
 }
 
@@ -312,32 +402,39 @@ static void *worker_main(void *arg)
 	struct arena *a = arena_new();
 	FCGX_Request fr;
 	void *ctx = cfg->thread_init ? cfg->thread_init(cfg->thread_arg) : NULL;
+	int kept = -1; /* this thread's connection, kept for its next request */
 
 	FCGX_InitRequest(&fr, srv->listen_fd, 0);
 	for (;;) {
-		/* With fastcgi_keep_conn the next request comes on the same
-		 * connection (ipcFd stays open), not from the listener. */
-		int fd = fr.ipcFd >= 0 ? fr.ipcFd : srv->listen_fd;
-		int rc;
+		int fd = kept >= 0 ? server_next_kept(srv, kept) : server_next(srv), rc;
 
-		if (!wait_readable(srv, fd))
+		kept = -1;
+		if (fd == NEXT_STOP)
 			break;
+		if (fd < 0)
+			continue;
+		/* Read the request from fd (kept: FCGX_Accept_r's finishing of
+		 * the previous request must not close it). A connection that
+		 * ends instead (nginx dropped an idle one) is closed, and
+		 * FCGX_Accept_r tries the listening socket: EAGAIN. */
+		fr.ipcFd = fd;
+		fr.keepConnection = 1;
 		rc = FCGX_Accept_r(&fr);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
-			continue; /* another thread took the connection */
+			continue;
 		if (rc < 0) {
 			if (http_server_stopping())
 				break;
-			log_warn("could not accept a request: %s | rc=%d",
+			log_warn("could not read a request: %s | rc=%d",
 				 rc > -1000 ? strerror(-rc) : "fastcgi error", rc);
-			/* EMFILE and friends persist: do not spin on them. */
-			usleep(100000);
 			continue;
 		}
 		serve(srv, &fr, a, ctx);
 		/* Finish now: the response must not wait for the next request. */
 		FCGX_Finish_r(&fr);
 		arena_reset(a);
+		kept = fr.ipcFd;
+		fr.ipcFd = -1;
 	}
 	FCGX_Free(&fr, 1);
 	arena_free(a);
@@ -411,7 +508,7 @@ static int create_socket(const char *path, int mode)
 
 int http_server_run(const struct http_server_config *cfg)
 {
-	struct server srv = {.cfg = cfg, .listen_fd = -1, .wake_fd = -1};
+	struct server srv = {.cfg = cfg, .listen_fd = -1, .wake_fd = -1, .epoll_fd = -1};
 	struct worker *workers = NULL;
 	sigset_t stopset, oldset;
 	bool created = false;
@@ -446,6 +543,14 @@ int http_server_run(const struct http_server_config *cfg)
 	if (srv.wake_fd < 0) {
 		rc = -errno;
 		log_err("could not create eventfd: %s", strerror(errno));
+		goto out;
+	}
+	srv.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv.epoll_fd < 0 || server_arm(&srv, srv.listen_fd) < 0 ||
+	    epoll_ctl(srv.epoll_fd, EPOLL_CTL_ADD, srv.wake_fd,
+		      &(struct epoll_event){.events = EPOLLIN, .data.fd = srv.wake_fd}) < 0) {
+		rc = -errno;
+		log_err("could not create the epoll instance: %s", strerror(errno));
 		goto out;
 	}
 
@@ -485,6 +590,9 @@ stop:
 	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
 	log_notice("stopped | threads=%d", started);
 out:
+	/* Kept connections still in the set close with the process. */
+	if (srv.epoll_fd >= 0)
+		close(srv.epoll_fd);
 	if (srv.wake_fd >= 0)
 		close(srv.wake_fd);
 	if (created) {

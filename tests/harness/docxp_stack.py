@@ -587,11 +587,16 @@ class Stack:
     def _nginx_conf(self):
         site = open(os.path.join(self.srcdir, "nginx", "docxp-site.conf")).read()
         locs = open(os.path.join(self.srcdir, "nginx", "docxp-locations.conf")).read()
-        if "@DOCXP_API_SOCKET@" not in locs:
-            raise StackError("nginx/docxp-locations.conf lacks @DOCXP_API_SOCKET@")
+        upstream = open(os.path.join(self.srcdir, "nginx", "docxp-upstream.conf")).read()
+        if "@DOCXP_API_SOCKET@" not in upstream:
+            raise StackError("nginx/docxp-upstream.conf lacks @DOCXP_API_SOCKET@")
         locs_path = self.path("nginx", "docxp-locations.conf")
         with open(locs_path, "w") as f:
-            f.write(locs.replace("@DOCXP_API_SOCKET@", self.api_socket))
+            f.write(locs)
+        # as packages install it: in conf.d, included in http { }
+        upstream_path = self.path("nginx", "docxp-upstream.conf")
+        with open(upstream_path, "w") as f:
+            f.write(upstream.replace("@DOCXP_API_SOCKET@", self.api_socket))
         # Use the shipped site as is, but on our port and with our snippet.
         out = []
         listen_done = include_done = False
@@ -632,10 +637,11 @@ http {
     fastcgi_temp_path %(n)s/fastcgi_temp;
     uwsgi_temp_path %(n)s/uwsgi_temp;
     scgi_temp_path %(n)s/scgi_temp;
+    include %(upstream)s;
 %(site)s
 }
 """ % {"user": user, "daemon": "on" if self.detach else "off", "dir": self.dir, "n": n,
-            "site": "\n".join(out)}
+            "upstream": upstream_path, "site": "\n".join(out)}
 
     def _start_nginx(self):
         conf = self.path("nginx", "nginx.conf")

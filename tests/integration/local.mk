@@ -25,6 +25,9 @@ INTEGRATION_TESTS += tests/integration/test_search_repocache.py
 # Search documents computed by the workers equal PostgreSQL's (issue 12).
 INTEGRATION_TESTS += tests/integration/test_search_tsv.py
 
+# nginx's kept FastCGI connections: reused, and never holding a thread (issue 8).
+INTEGRATION_TESTS += tests/integration/test_keepalive.py
+
 # Hostile requests through nginx (issue 9), while a real job runs.
 INTEGRATION_TESTS += tests/integration/test_hostile.py tests/integration/test_job_cap.py
 

@@ -144,15 +144,19 @@ def test_installed_state():
         eq(oct(os.stat(d).st_mode & 0o777), oct(mode), "mode of %s" % d)
         eq(os.stat(d).st_uid, pw.pw_uid, "owner of %s" % d)
     conffiles = open("/var/lib/dpkg/info/docxp.conffiles").read().split()
-    for c in ("/etc/docxp/docxp.conf", "/etc/nginx/snippets/docxp-locations.conf"):
+    for c in ("/etc/docxp/docxp.conf", "/etc/nginx/snippets/docxp-locations.conf",
+              "/etc/nginx/conf.d/docxp-upstream.conf"):
         ok(c in conffiles, "%s is not a conffile" % c, conffiles)
     for link in ("/etc/systemd/system/sockets.target.wants/docxp-api.socket",
                  "/etc/systemd/system/multi-user.target.wants/docxp-workers.target",
                  "/etc/systemd/system/docxp-workers.target.wants/docxp-worker@1.service"):
         ok(os.path.islink(link), "%s not enabled" % link)
     snippet = open("/etc/nginx/snippets/docxp-locations.conf").read()
-    ok("unix:/run/docxp/api.sock" in snippet and "@DOCXP" not in snippet,
-       "installed nginx snippet does not point at /run/docxp/api.sock")
+    ok("fastcgi_pass docxp_api_fcgi;" in snippet and "@DOCXP" not in snippet,
+       "installed nginx snippet does not pass to the upstream docxp_api_fcgi")
+    upstream = open("/etc/nginx/conf.d/docxp-upstream.conf").read()
+    ok("server unix:/run/docxp/api.sock;" in upstream and "@DOCXP" not in upstream,
+       "installed nginx upstream does not point at /run/docxp/api.sock", upstream)
     sock = open(os.path.join(UNITDIR, "docxp-api.socket")).read()
     ok("ListenStream=/run/docxp/api.sock" in sock and "SocketGroup=www-data" in sock,
        "docxp-api.socket", sock)
@@ -189,7 +193,7 @@ def test_installed_nginx_snippet():
             f.write("pid %s/nginx.pid;\nevents {}\nhttp {\n" % d
                     + "".join("    %s_temp_path %s/%s;\n" % (t, d, t)
                               for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-                    + site + "\n}\n")
+                    + "    include /etc/nginx/conf.d/docxp-upstream.conf;\n" + site + "\n}\n")
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         p = run([nginx, "-t", "-p", d + "/", "-e", os.path.join(d, "error.log"), "-c", conf])
         eq(p.returncode, 0, "nginx -t with the installed snippet: " + show(p))
@@ -281,6 +285,7 @@ def test_file_lists_match():
     note("%d files in both packages" % len(a))
     for must in ["/usr/bin/docxp", "/usr/bin/docxp-api", "/usr/bin/docxp-worker",
                  "/etc/docxp/docxp.conf", "/etc/nginx/snippets/docxp-locations.conf",
+                 "/etc/nginx/conf.d/docxp-upstream.conf",
                  "/usr/lib/sysusers.d/docxp.conf", "/usr/lib/tmpfiles.d/docxp.conf",
                  "/usr/share/man/man1/docxp.1", "/usr/share/man/man5/docxp.conf.5",
                  "/usr/share/man/man8/docxp-api.8", "/usr/share/man/man8/docxp-worker.8",

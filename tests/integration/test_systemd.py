@@ -280,14 +280,19 @@ def test_man_page_lists_every_key():
 
 
 def test_nginx_snippet_as_installed():
-    """nginx -t with the snippet as make installs it, inside the example site."""
+    """nginx -t with the snippet and the upstream as make installs them, inside
+    the example site."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(nginx, os.X_OK):
         taptest.skip("nginx not installed")
     snippet = os.path.join(BUILDDIR, "packaging", "docxp-locations.conf")
-    ok(os.path.isfile(snippet), "%s not built" % snippet)
-    text = open(snippet).read()
-    ok("@DOCXP_API_SOCKET@" not in text and "unix:/" in text, "socket not substituted")
+    upstream = os.path.join(BUILDDIR, "packaging", "docxp-upstream.conf")
+    for f in (snippet, upstream):
+        ok(os.path.isfile(f), "%s not built" % f)
+    ok("fastcgi_pass docxp_api_fcgi;" in open(snippet).read(), "snippet does not use the upstream")
+    text = open(upstream).read()
+    ok("@DOCXP_API_SOCKET@" not in text and "server unix:/" in text and "keepalive" in text,
+       "upstream: socket not substituted, or no keepalive", text)
     d = tempfile.mkdtemp(prefix="docxp-nginx-t-")
     try:
         site = open(os.path.join(SRCDIR, "nginx", "docxp-site.conf")).read()
@@ -299,7 +304,7 @@ def test_nginx_snippet_as_installed():
             f.write("pid %s/nginx.pid;\nevents {}\nhttp {\n" % d
                     + "".join("    %s_temp_path %s/%s;\n" % (t, d, t)
                               for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-                    + site + "\n}\n")
+                    + "    include %s;\n" % upstream + site + "\n}\n")
         p = run([nginx, "-t", "-p", d + "/", "-e", os.path.join(d, "error.log"), "-c", conf])
         eq(p.returncode, 0, "nginx -t: " + show(p))
     finally:
