@@ -366,12 +366,13 @@ static int search_embed(struct http_request *r, struct embed_provider *p, const 
 	struct embed_batch b;
 	int rc;
 
-	embcache_key(p->name, p->model, p->dimensions, p->normalize, text, keys[0]);
-	if (q &&
-	    embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, 1, p->dimensions, ttl, vec, &tokens,
-			 &hit) == 0 &&
-	    hit)
-		return 0;
+	if (q) {
+		embcache_key(p->name, p->model, p->dimensions, p->normalize, text, keys[0]);
+		if (embcache_get(q, (const char(*)[EMBCACHE_KEY_LEN + 1]) keys, 1, p->dimensions, ttl, vec,
+				 &tokens, &hit) == 0 &&
+		    hit)
+			return 0;
+	}
 	memset(&b, 0, sizeof(b));
 	b.n = 1;
 	b.texts = &text;
