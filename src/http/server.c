@@ -404,7 +404,9 @@ static void *worker_main(void *arg)
 	void *ctx = cfg->thread_init ? cfg->thread_init(cfg->thread_arg) : NULL;
 	int kept = -1; /* this thread's connection, kept for its next request */
 
-	FCGX_InitRequest(&fr, srv->listen_fd, 0);
+	/* No listening socket for libfcgi: every connection comes from
+	 * server_next (accepted there, counted, the socket re-armed). */
+	FCGX_InitRequest(&fr, -1, 0);
 	for (;;) {
 		int fd = kept >= 0 ? server_next_kept(srv, kept) : server_next(srv), rc;
 
@@ -415,12 +417,13 @@ static void *worker_main(void *arg)
 			continue;
 		/* Read the request from fd (kept: FCGX_Accept_r's finishing of
 		 * the previous request must not close it). A connection that
-		 * ends instead (nginx dropped an idle one) is closed, and
-		 * FCGX_Accept_r tries the listening socket: EAGAIN. */
+		 * ends instead (nginx dropped an idle one, or garbage) is
+		 * closed, and FCGX_Accept_r, having no listening socket to
+		 * fall back on, says EBADF. */
 		fr.ipcFd = fd;
 		fr.keepConnection = 1;
 		rc = FCGX_Accept_r(&fr);
-		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+		if (rc == -EBADF)
 			continue;
 		if (rc < 0) {
 			if (http_server_stopping())

@@ -51,6 +51,7 @@ import json
 import os
 import pwd
 import random
+import re
 import select
 import shutil
 import signal
@@ -586,13 +587,11 @@ class Stack:
 
     def _nginx_conf(self):
         site = open(os.path.join(self.srcdir, "nginx", "docxp-site.conf")).read()
-        locs = open(os.path.join(self.srcdir, "nginx", "docxp-locations.conf")).read()
         upstream = open(os.path.join(self.srcdir, "nginx", "docxp-upstream.conf")).read()
         if "@DOCXP_API_SOCKET@" not in upstream:
             raise StackError("nginx/docxp-upstream.conf lacks @DOCXP_API_SOCKET@")
         locs_path = self.path("nginx", "docxp-locations.conf")
-        with open(locs_path, "w") as f:
-            f.write(locs)
+        shutil.copyfile(os.path.join(self.srcdir, "nginx", "docxp-locations.conf"), locs_path)
         # as packages install it: in conf.d, included in http { }
         upstream_path = self.path("nginx", "docxp-upstream.conf")
         with open(upstream_path, "w") as f:
@@ -1137,6 +1136,28 @@ http {
             time.sleep(interval)
         raise StackError("job %s not finished after %ss; last status:\n%s\n%s" % (
             job_id, timeout, json.dumps(last, indent=1), self.diagnostics(15)))
+
+
+def nginx_check(nginx, site, includes=()):
+    """nginx -t of an operator's configuration: the files includes (paths, in
+    http { } first, as conf.d is) and site (text for http { }, e.g.
+    docxp-site.conf with its include of the snippet), logs and temporary
+    paths moved to a scratch directory (nginx -t binds no socket: the
+    site's listen stays).  Returns the finished subprocess."""
+    d = tempfile.mkdtemp(prefix="docxp-nginx-t-")
+    try:
+        site = re.sub(r"(access|error)_log \S+;", r"\1_log %s/\1.log;" % d, site)
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("pid %s/nginx.pid;\nevents {}\nhttp {\n" % d
+                    + "".join("    %s_temp_path %s/%s;\n" % (t, d, t)
+                              for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+                    + "".join("    include %s;\n" % i for i in includes) + site + "\n}\n")
+        return subprocess.run([nginx, "-t", "-p", d + "/", "-e", os.path.join(d, "error.log"), "-c", conf],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                              timeout=60)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def kill_pid(pid, name, sig=signal.SIGTERM, timeout=15):

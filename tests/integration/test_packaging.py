@@ -15,11 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import taptest  # noqa: E402
 from taptest import eq, ok, note  # noqa: E402
+from docxp_stack import nginx_check  # noqa: E402
 
 SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -183,22 +183,11 @@ def test_installed_nginx_snippet():
     need("nginx")
     if not state.get("installed"):
         taptest.skip("not installed")
-    d = tempfile.mkdtemp(prefix="docxp-nginx-")
-    try:
-        site = open("/usr/share/doc/docxp/examples/docxp-site.conf").read()
-        ok("include /etc/nginx/snippets/docxp-locations.conf;" in site, "site example", site)
-        site = re.sub(r"(access|error)_log \S+;", r"\1_log %s/\1.log;" % d, site)
-        conf = os.path.join(d, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write("pid %s/nginx.pid;\nevents {}\nhttp {\n" % d
-                    + "".join("    %s_temp_path %s/%s;\n" % (t, d, t)
-                              for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-                    + "    include /etc/nginx/conf.d/docxp-upstream.conf;\n" + site + "\n}\n")
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        p = run([nginx, "-t", "-p", d + "/", "-e", os.path.join(d, "error.log"), "-c", conf])
-        eq(p.returncode, 0, "nginx -t with the installed snippet: " + show(p))
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    site = open("/usr/share/doc/docxp/examples/docxp-site.conf").read()
+    ok("include /etc/nginx/snippets/docxp-locations.conf;" in site, "site example", site)
+    p = nginx_check(shutil.which("nginx") or "/usr/sbin/nginx", site,
+                    ["/etc/nginx/conf.d/docxp-upstream.conf"])
+    eq(p.returncode, 0, "nginx -t with the installed snippet: " + show(p))
 
 
 def test_dpkg_purge():

@@ -18,6 +18,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import taptest  # noqa: E402
 from taptest import Stack, eq, ok, note  # noqa: E402
+from docxp_stack import nginx_check  # noqa: E402
 
 SRCDIR = os.environ.get("DOCXP_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -293,22 +294,10 @@ def test_nginx_snippet_as_installed():
     text = open(upstream).read()
     ok("@DOCXP_API_SOCKET@" not in text and "server unix:/" in text and "keepalive" in text,
        "upstream: socket not substituted, or no keepalive", text)
-    d = tempfile.mkdtemp(prefix="docxp-nginx-t-")
-    try:
-        site = open(os.path.join(SRCDIR, "nginx", "docxp-site.conf")).read()
-        site = re.sub(r"include \S*docxp-locations.conf;", "include %s;" % snippet, site)
-        site = re.sub(r"(access|error)_log \S+;", r"\1_log %s/\1.log;" % d, site)
-        # (nginx -t binds no socket: listen 80 stays)
-        conf = os.path.join(d, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write("pid %s/nginx.pid;\nevents {}\nhttp {\n" % d
-                    + "".join("    %s_temp_path %s/%s;\n" % (t, d, t)
-                              for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-                    + "    include %s;\n" % upstream + site + "\n}\n")
-        p = run([nginx, "-t", "-p", d + "/", "-e", os.path.join(d, "error.log"), "-c", conf])
-        eq(p.returncode, 0, "nginx -t: " + show(p))
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    site = open(os.path.join(SRCDIR, "nginx", "docxp-site.conf")).read()
+    site = re.sub(r"include \S*docxp-locations.conf;", "include %s;" % snippet, site)
+    p = nginx_check(nginx, site, [upstream])
+    eq(p.returncode, 0, "nginx -t: " + show(p))
 
 
 def test_cleanup():
