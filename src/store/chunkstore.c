@@ -55,10 +55,14 @@ int chunkstore_claim_plan(struct db *db, struct arena *a, const char *worker, co
 	return 0;
 }
 
-/* Appends s as an element of a PostgreSQL array literal. */
+/* Appends s (NULL: SQL NULL) as an element of a PostgreSQL array literal. */
 static int array_add_elem(struct buf *b, const char *s, bool first)
 {
-	int rc = buf_addstr(b, first ? "\"" : ",\"");
+	int rc;
+
+	if (!s)
+		return buf_addstr(b, first ? "NULL" : ",NULL");
+	rc = buf_addstr(b, first ? "\"" : ",\"");
 
 	for (; *s && rc == 0; s++) {
 		if (*s == '"' || *s == '\\')
@@ -360,13 +364,14 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	rc = db_begin(db);
 	if (rc)
 		return rc;
-	rc = db_query(db, a,
-		      "SELECT 1 FROM jobs WHERE id = (SELECT job_id FROM chunks WHERE id = $1::bigint)"
-		      " FOR NO KEY UPDATE",
-		      1, params, NULL);
+	rc = db_query_prepared(
+	    db, a, "docxp_claim_lock",
+	    "SELECT 1 FROM jobs WHERE id = (SELECT job_id FROM chunks WHERE id = $1::bigint)"
+	    " FOR NO KEY UPDATE",
+	    1, params, NULL);
 	if (rc == 0)
-		rc = db_query(
-		    db, a,
+		rc = db_query_prepared(
+		    db, a, "docxp_claim_chunk",
 		    "WITH j AS (SELECT j.id, j.status, j.max_concurrent_chunks, j.max_retries, j.job_type,"
 		    "  j.commit_sha, j.max_file_bytes, r.id AS repo_id, r.path AS repo_path, c.status AS "
 		    "chunk_status,"
@@ -411,10 +416,10 @@ int chunkstore_claim_chunk(struct db *db, struct arena *a, const char *worker, i
 	claim->commit_sha = db_isnull(res, 0, 7) ? NULL : db_value(res, 0, 7);
 	claim->max_file_bytes = db_int64(res, 0, 8);
 	claim->crashed_path = db_isnull(res, 0, 9) ? NULL : db_value(res, 0, 9);
-	rc = db_query(db, a,
-		      "SELECT u.p FROM chunks c, unnest(c.paths) WITH ORDINALITY AS u(p, n)"
-		      " WHERE c.id = $1::bigint ORDER BY u.n",
-		      1, params, &res);
+	rc = db_query_prepared(db, a, "docxp_claim_paths",
+			       "SELECT u.p FROM chunks c, unnest(c.paths) WITH ORDINALITY AS u(p, n)"
+			       " WHERE c.id = $1::bigint ORDER BY u.n",
+			       1, params, &res);
 	if (rc)
 		return rc;
 	claim->npaths = (size_t)db_nrows(res);
@@ -430,10 +435,11 @@ int chunkstore_mark_current(struct db *db, const char *worker, int64_t chunk_id,
 	const char *params[3] = {id, worker, path};
 
 	snprintf(id, sizeof(id), "%lld", (long long)chunk_id);
-	return db_query(db, NULL,
-			"UPDATE chunks SET current_path = $3 WHERE id = $1::bigint AND lease_owner = $2"
-			" AND status = 'running'",
-			3, params, NULL);
+	return db_query_prepared(
+	    db, NULL, "docxp_mark_current",
+	    "UPDATE chunks SET current_path = $3 WHERE id = $1::bigint AND lease_owner = $2"
+	    " AND status = 'running'",
+	    3, params, NULL);
 }
 
 int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t outlen)
@@ -442,7 +448,8 @@ int chunkstore_job_status(struct db *db, const char *job_id, char *out, size_t o
 	struct pg_result *res;
 	int rc;
 
-	rc = db_query(db, a, "SELECT status FROM jobs WHERE id = $1::uuid", 1, &job_id, &res);
+	rc = db_query_prepared(db, a, "docxp_job_status", "SELECT status FROM jobs WHERE id = $1::uuid", 1,
+			       &job_id, &res);
 	if (rc == 0 && db_nrows(res) == 0)
 		rc = DX_E_NOTFOUND;
 	if (rc == 0)
@@ -570,10 +577,11 @@ int chunkstore_renew_lease(struct db *db, const char *worker, int64_t chunk_id, 
 	struct pg_result *res;
 	int rc;
 
-	rc = db_query(db, a,
-		      "UPDATE chunks SET lease_until = now() + $3::int * interval '1 second'"
-		      " WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running' RETURNING 1",
-		      3, params, &res);
+	rc = db_query_prepared(
+	    db, a, "docxp_renew_lease",
+	    "UPDATE chunks SET lease_until = now() + $3::int * interval '1 second'"
+	    " WHERE id = $1::bigint AND lease_owner = $2 AND status = 'running' RETURNING 1",
+	    3, params, &res);
 	if (rc == 0 && db_nrows(res) == 0)
 		rc = DX_E_LEASE_LOST;
 	arena_free(a);
@@ -592,8 +600,8 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 	int rc;
 
 	*job_done = false;
-	rc = db_query(
-	    db, a,
+	rc = db_query_prepared(
+	    db, a, "docxp_finish_job",
 	    "UPDATE jobs SET status = CASE WHEN files_failed > 0 OR chunks_failed > 0"
 	    " THEN 'completed_with_errors' ELSE 'completed' END, finished_at = now(), updated_at = now()"
 	    " WHERE id = $1::uuid AND status IN ('running', 'paused')"
@@ -608,42 +616,6 @@ static int chunkstore_finish_job(struct db *db, struct arena *a, const char *job
 			1, params, NULL);
 }
 
-static int chunkstore_temp_tables(struct db *db)
-{
-	/* Per connection; ON COMMIT DELETE ROWS empties them after each chunk.
-	 * Entities, their links and vectors go straight to their tables. */
-	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS chunk_files (path text, language text,"
-			   " size_bytes bigint, line_count int, content_sha256 text) ON COMMIT DELETE ROWS;"
-			   "CREATE TEMP TABLE IF NOT EXISTS chunk_issues (path text, kind text, reason text,"
-			   " message text) ON COMMIT DELETE ROWS");
-}
-
-static int copy_files(struct db *db, struct arena *a, const struct file_result *files, size_t nfiles)
-{
-	struct buf line;
-	size_t i;
-	int rc;
-
-	buf_init(&line, 0);
-	rc = db_copy_begin(db, "COPY chunk_files FROM STDIN");
-	for (i = 0; rc == 0 && i < nfiles; i++) {
-		const struct file_result *f = &files[i];
-
-		if (f->outcome != FILE_PROCESSED)
-			continue;
-		rc = copy_field(&line, f->path, false);
-		if (rc == 0)
-			rc = copy_field(&line, f->language, false);
-		if (rc == 0)
-			rc = copy_field(&line, fmt_int(a, f->size), false);
-		if (rc == 0)
-			rc = copy_field(&line, fmt_int(a, f->lines), false);
-		if (rc == 0)
-			rc = copy_field(&line, f->sha256, true);
-	}
-	return copy_done(db, &line, rc);
-}
-
 /* The rows of one chunk's files: the ids its entities and their links
  * and vectors are written with. */
 struct chunk_rows {
@@ -653,80 +625,142 @@ struct chunk_rows {
 	size_t nentities;
 };
 
+/* PostgreSQL array literals of a chunk's processed files' columns. */
+struct file_arrays {
+	struct buf path, language, size, lines, sha256;
+	size_t n;
+};
+
+static void file_arrays_release(struct file_arrays *fa)
+{
+	buf_release(&fa->path);
+	buf_release(&fa->language);
+	buf_release(&fa->size);
+	buf_release(&fa->lines);
+	buf_release(&fa->sha256);
+}
+
+static int file_arrays_fill(struct file_arrays *fa, struct arena *a, const struct file_result *files,
+			    size_t nfiles)
+{
+	struct buf *all[5] = {&fa->path, &fa->language, &fa->size, &fa->lines, &fa->sha256};
+	size_t i, k;
+	int rc = 0;
+
+	fa->n = 0;
+	for (k = 0; k < 5; k++)
+		buf_init(all[k], 0);
+	for (k = 0; k < 5 && rc == 0; k++)
+		rc = buf_addstr(all[k], "{");
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		const struct file_result *f = &files[i];
+		bool first = fa->n == 0;
+
+		if (f->outcome != FILE_PROCESSED)
+			continue;
+		rc = array_add_elem(&fa->path, f->path, first);
+		if (rc == 0)
+			rc = array_add_elem(&fa->language, f->language, first);
+		if (rc == 0)
+			rc = array_add_elem(&fa->size, fmt_int(a, f->size), first);
+		if (rc == 0)
+			rc = array_add_elem(&fa->lines, fmt_int(a, f->lines), first);
+		if (rc == 0)
+			rc = array_add_elem(&fa->sha256, f->sha256, first);
+		fa->n++;
+	}
+	for (k = 0; k < 5 && rc == 0; k++)
+		rc = buf_addstr(all[k], "}");
+	return rc;
+}
+
 /*
- * Replaces the rows of the chunk's processed files (chunk_files, already
- * copied): removes their old entities (with their links and vectors),
- * upserts the files and takes ids for the new entities, so that entities,
- * links and vectors are copied straight into their tables. The paths are
- * passed as an array so that the deletion finds old entities by index
- * whatever the size of the table.
+ * Replaces the rows of the chunk's processed files: upserts the files
+ * (their columns passed as arrays), removes the old entities (with their
+ * links and vectors) of the files that were already indexed, and takes
+ * ids for the new entities, so that entities, links and vectors are
+ * copied straight into their tables. A file new to the index costs no
+ * deletion: the first index of a repository deletes nothing.
  */
 static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk_claim *claim,
 			      const struct file_result *files, size_t nfiles, struct chunk_rows *rows)
 {
-	const char *params[3];
+	const char *params[8];
 	struct pg_result *res;
-	struct buf paths;
-	size_t i, nprocessed = 0;
-	int rc = 0, r;
+	struct file_arrays fa;
+	struct buf existed;
+	size_t i, nexisted = 0;
+	int rc, r;
 
 	memset(rows, 0, sizeof(*rows));
 	rows->repo_id = claim->repo_id;
 	rows->file_ids = arena_zalloc(a, (nfiles + 1) * sizeof(*rows->file_ids));
-	buf_init(&paths, 0);
-	buf_addstr(&paths, "{");
-	for (i = 0; i < nfiles && rc == 0; i++) {
-		if (files[i].outcome != FILE_PROCESSED)
-			continue;
-		rc = array_add_elem(&paths, files[i].path, nprocessed++ == 0);
-		rows->nentities += files[i].entities.count;
-	}
-	if (rc == 0)
-		rc = buf_addstr(&paths, "}");
-	if (rc || nprocessed == 0) {
-		buf_release(&paths);
+	rc = file_arrays_fill(&fa, a, files, nfiles);
+	if (rc || fa.n == 0) {
+		file_arrays_release(&fa);
 		return rc;
 	}
+	for (i = 0; i < nfiles; i++)
+		if (files[i].outcome == FILE_PROCESSED)
+			rows->nentities += files[i].entities.count;
 	params[0] = fmt_int(a, rows->repo_id);
-	params[1] = arena_strdup(a, buf_str(&paths));
-	buf_release(&paths);
-	rc = db_query(db, a,
-		      "DELETE FROM entities WHERE file_id IN"
-		      " (SELECT id FROM files WHERE repository_id = $1::bigint AND path = ANY($2::text[]))",
-		      2, params, NULL);
-	if (rc)
-		return rc;
 	params[1] = claim->job_id;
 	params[2] = claim->commit_sha;
+	params[3] = arena_strdup(a, buf_str(&fa.path));
+	params[4] = arena_strdup(a, buf_str(&fa.language));
+	params[5] = arena_strdup(a, buf_str(&fa.size));
+	params[6] = arena_strdup(a, buf_str(&fa.lines));
+	params[7] = arena_strdup(a, buf_str(&fa.sha256));
+	file_arrays_release(&fa);
+	/* "old" is read with the statement's snapshot: the files indexed
+	 * before this chunk (an upsert keeps their ids). */
 	rc = db_query(
 	    db, a,
-	    "INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
+	    "WITH old AS (SELECT id FROM files WHERE repository_id = $1::bigint AND path = ANY($4::text[]))"
+	    " INSERT INTO files AS f (repository_id, path, language, size_bytes, line_count, content_sha256,"
 	    " job_id, commit_sha, indexed_at)"
-	    " SELECT $1::bigint, path, language, size_bytes, line_count, content_sha256, $2::uuid, $3, now()"
-	    " FROM chunk_files"
+	    " SELECT $1::bigint, u.path, u.language, u.size_bytes, u.line_count, u.content_sha256, $2::uuid,"
+	    " $3, now() FROM unnest($4::text[], $5::text[], $6::bigint[], $7::int[], $8::text[])"
+	    " AS u(path, language, size_bytes, line_count, content_sha256)"
 	    " ON CONFLICT (repository_id, path) DO UPDATE SET language = EXCLUDED.language,"
 	    " size_bytes = EXCLUDED.size_bytes, line_count = EXCLUDED.line_count,"
 	    " content_sha256 = EXCLUDED.content_sha256, job_id = EXCLUDED.job_id,"
 	    " commit_sha = EXCLUDED.commit_sha, indexed_at = EXCLUDED.indexed_at"
-	    " RETURNING path, id",
-	    3, params, &res);
+	    " RETURNING f.path, f.id, f.id IN (SELECT id FROM old)",
+	    8, params, &res);
 	if (rc)
 		return rc;
-	for (r = 0; r < db_nrows(res); r++)
+	buf_init(&existed, 0);
+	rc = buf_addstr(&existed, "{");
+	for (r = 0; r < db_nrows(res) && rc == 0; r++) {
 		for (i = 0; i < nfiles; i++)
 			if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i] &&
 			    strcmp(files[i].path, db_value(res, r, 0)) == 0) {
 				rows->file_ids[i] = db_int64(res, r, 1);
 				break;
 			}
+		if (strcmp(db_value(res, r, 2), "t") == 0)
+			rc = buf_printf(&existed, "%s%s", nexisted++ ? "," : "", db_value(res, r, 1));
+	}
+	if (rc == 0)
+		rc = buf_addstr(&existed, "}");
+	if (rc == 0 && nexisted > 0) {
+		params[0] = buf_str(&existed);
+		rc = db_query(db, a, "DELETE FROM entities WHERE file_id = ANY($1::bigint[])", 1, params,
+			      NULL);
+	}
+	buf_release(&existed);
+	if (rc)
+		return rc;
 	for (i = 0; i < nfiles; i++)
 		if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i])
 			return DX_E_INTERNAL;
 	if (rows->nentities == 0)
 		return 0;
 	params[0] = fmt_int(a, (int64_t)rows->nentities);
-	rc = db_query(db, a, "SELECT nextval('entities_id_seq') FROM generate_series(1, $1::int)", 1, params,
-		      &res);
+	rc = db_query_prepared(db, a, "docxp_chunk_entity_ids",
+			       "SELECT nextval('entities_id_seq') FROM generate_series(1, $1::int)", 1,
+			       params, &res);
 	if (rc)
 		return rc;
 	if ((size_t)db_nrows(res) != rows->nentities)
@@ -910,28 +944,63 @@ static int copy_vectors(struct db *db, const struct chunk_rows *rows, const stru
 	return copy_done(db, &b, rc);
 }
 
-static int copy_issues(struct db *db, const struct file_result *files, size_t nfiles)
+/* The chunk's skipped and failed files: they leave the index (a file that
+ * is now skipped or failed has no entities) and join the job's issues.
+ * Most chunks have none and send nothing. */
+static int write_issues(struct db *db, struct arena *a, const struct chunk_claim *claim,
+			const struct file_result *files, size_t nfiles)
 {
-	struct buf line;
-	size_t i;
-	int rc;
+	struct buf path, kind, reason, message;
+	const char *params[5];
+	size_t i, n = 0;
+	int rc = 0;
 
-	buf_init(&line, 0);
-	rc = db_copy_begin(db, "COPY chunk_issues FROM STDIN");
-	for (i = 0; rc == 0 && i < nfiles; i++) {
+	buf_init(&path, 0);
+	buf_init(&kind, 0);
+	buf_init(&reason, 0);
+	buf_init(&message, 0);
+	for (i = 0; i < nfiles && rc == 0; i++) {
 		const struct file_result *f = &files[i];
+		bool first = n == 0;
 
 		if (f->outcome == FILE_PROCESSED || f->outcome == FILE_UNCHANGED)
 			continue;
-		rc = copy_field(&line, f->path, false);
+		rc = array_add_elem(&path, f->path, first);
 		if (rc == 0)
-			rc = copy_field(&line, f->outcome == FILE_SKIPPED ? "skipped" : "failed", false);
+			rc = array_add_elem(&kind, f->outcome == FILE_SKIPPED ? "skipped" : "failed", first);
 		if (rc == 0)
-			rc = copy_field(&line, f->reason ? f->reason : "unknown", false);
+			rc = array_add_elem(&reason, f->reason ? f->reason : "unknown", first);
 		if (rc == 0)
-			rc = copy_field(&line, f->message, true);
+			rc = array_add_elem(&message, f->message, first);
+		n++;
 	}
-	return copy_done(db, &line, rc);
+	if (rc == 0 && n > 0) {
+		params[0] = fmt_int(a, claim->repo_id);
+		params[1] = arena_printf(a, "{%s}", buf_str(&path));
+		params[2] = arena_printf(a, "{%s}", buf_str(&kind));
+		params[3] = arena_printf(a, "{%s}", buf_str(&reason));
+		params[4] = arena_printf(a, "{%s}", buf_str(&message));
+		rc = db_query(db, a,
+			      "DELETE FROM files WHERE repository_id = $1::bigint AND path = ANY($2::text[])",
+			      2, params, NULL);
+		params[0] = claim->job_id;
+		if (rc == 0)
+			rc = db_query(
+			    db, a,
+			    "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+			    " SELECT $1::uuid, u.path, u.kind, u.reason, u.message"
+			    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(path, kind, "
+			    "reason, message)"
+			    " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = "
+			    "EXCLUDED.reason,"
+			    " message = EXCLUDED.message, created_at = now()",
+			    5, params, NULL);
+	}
+	buf_release(&path);
+	buf_release(&kind);
+	buf_release(&reason);
+	buf_release(&message);
+	return rc;
 }
 
 #define PROGRESS_SQL                                               \
@@ -943,7 +1012,7 @@ int chunkstore_progress_json(struct db *db, struct arena *a, const char *job_id,
 	struct pg_result *res;
 	int rc;
 
-	rc = db_query(db, a, PROGRESS_SQL, 1, &job_id, &res);
+	rc = db_query_prepared(db, a, "docxp_progress", PROGRESS_SQL, 1, &job_id, &res);
 	if (rc)
 		return rc;
 	if (db_nrows(res) == 0)
@@ -994,9 +1063,7 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 		}
 	}
 	buf_addstr(&reasons, "}");
-	rc = chunkstore_temp_tables(db);
-	if (rc == 0)
-		rc = db_begin(db);
+	rc = db_begin(db);
 	if (rc) {
 		buf_release(&reasons);
 		return rc;
@@ -1011,10 +1078,10 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	 * job row through the whole transaction would make every chunk
 	 * commit, and every claim, of a job wait for the one in progress.
 	 */
-	rc = db_query(db, a,
-		      "SELECT c.lease_owner = $2 AND c.status = 'running', j.status FROM chunks c"
-		      " JOIN jobs j ON j.id = c.job_id WHERE c.id = $1::bigint",
-		      2, params, &res);
+	rc = db_query_prepared(db, a, "docxp_commit_fence",
+			       "SELECT c.lease_owner = $2 AND c.status = 'running', j.status FROM chunks c"
+			       " JOIN jobs j ON j.id = c.job_id WHERE c.id = $1::bigint",
+			       2, params, &res);
 	if (rc)
 		goto fail;
 	if (db_nrows(res) == 0 || strcmp(db_value(res, 0, 0), "t") != 0) {
@@ -1025,9 +1092,7 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 		rc = DX_E_JOB_STOPPED;
 		goto fail;
 	}
-	rc = copy_files(db, a, files, nfiles);
-	if (rc == 0)
-		rc = chunk_rows_prepare(db, a, claim, files, nfiles, &rows);
+	rc = chunk_rows_prepare(db, a, claim, files, nfiles, &rows);
 	if (rc == 0 && rows.nentities > 0)
 		rc = copy_entities(db, &rows, files, nfiles);
 	if (rc == 0 && rows.nentities > 0)
@@ -1038,24 +1103,7 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	if (rc == 0 && rows.nentities > 0 && embed_model && dims > 0)
 		rc = copy_vectors(db, &rows, files, nfiles, embed_model, dims);
 	if (rc == 0)
-		rc = copy_issues(db, files, nfiles);
-	if (rc)
-		goto fail;
-	params[0] = fmt_int(a, rows.repo_id);
-	/* A file that is now skipped or failed leaves the index. */
-	rc = db_query(
-	    db, a,
-	    "DELETE FROM files f USING chunk_issues i WHERE f.repository_id = $1::bigint AND f.path = i.path",
-	    1, params, NULL);
-	if (rc)
-		goto fail;
-	rc = db_query(
-	    db, a,
-	    "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
-	    " SELECT $1::uuid, path, kind, reason, message FROM chunk_issues"
-	    " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason,"
-	    " message = EXCLUDED.message, created_at = now()",
-	    1, &claim->job_id, NULL);
+		rc = write_issues(db, a, claim, files, nfiles);
 	if (rc)
 		goto fail;
 
@@ -1064,8 +1112,9 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	 * (like the claims' lock): the foreign keys of the rows written above
 	 * already hold KEY SHARE on the job row, which FOR UPDATE would wait
 	 * for (two commits, each waiting for the other). */
-	rc = db_query(db, a, "SELECT status FROM jobs WHERE id = $1::uuid FOR NO KEY UPDATE", 1,
-		      &claim->job_id, &res);
+	rc = db_query_prepared(db, a, "docxp_commit_lock",
+			       "SELECT status FROM jobs WHERE id = $1::uuid FOR NO KEY UPDATE", 1,
+			       &claim->job_id, &res);
 	if (rc)
 		goto fail;
 	if (db_nrows(res) == 0 || strcmp(db_value(res, 0, 0), "running") != 0) {
@@ -1078,8 +1127,8 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	params[3] = fmt_int(a, failed);
 	params[4] = fmt_int(a, entities);
 	params[5] = worker;
-	rc = db_query(
-	    db, a,
+	rc = db_query_prepared(
+	    db, a, "docxp_commit_chunk",
 	    "UPDATE chunks SET status = 'done', finished_at = now(), lease_owner = NULL, lease_until = NULL,"
 	    " last_error = NULL, files_processed = $2::int, files_skipped = $3::int, files_failed = $4::int,"
 	    " entities = $5::int WHERE id = $1::bigint AND lease_owner = $6 AND status = 'running'"
@@ -1100,8 +1149,8 @@ int chunkstore_commit_chunk(struct db *db, struct arena *a, const char *worker,
 	    arena_printf(a, "{%lld,%lld,%lld,%lld,%lld,%lld}", (long long)stats->texts,
 			 (long long)stats->cache_hits, (long long)stats->failed, (long long)stats->truncated,
 			 (long long)stats->tokens, (long long)stats->tokens_saved);
-	rc = db_query(
-	    db, a,
+	rc = db_query_prepared(
+	    db, a, "docxp_commit_job",
 	    "UPDATE jobs SET files_processed = files_processed + $2::int,"
 	    " files_skipped = files_skipped + $3::int, files_failed = files_failed + $4::int,"
 	    " entities = entities + $5::bigint, bytes_processed = bytes_processed + $6::bigint,"

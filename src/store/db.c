@@ -49,6 +49,8 @@ int db_connect(struct db *db, const char *uri)
 	}
 	PQsetNoticeProcessor(conn, db_ignore_notice, NULL);
 	db->conn = conn;
+	db->generation++;
+	db->nprepared = 0;
 	return 0;
 }
 
@@ -83,12 +85,42 @@ static bool db_ensure(struct db *db)
 			     db->conn ? PQerrorMessage(db->conn) : NULL);
 		return false;
 	}
+	db->generation++;
 	log_notice("reconnected to PostgreSQL");
 	return true;
 }
 
-int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
-	     struct pg_result **out)
+/* Prepares name on the connection unless it already was. Returns NULL
+ * when it is (or now is) prepared, else the failed result. *name becomes
+ * NULL (run unnamed) when DB_MAX_PREPARED names are already taken. */
+static PGresult *db_prepare(struct db *db, const char **name, const char *sql, int nparams)
+{
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < db->nprepared; i++)
+		if (strcmp(db->prepared[i].name, *name) == 0)
+			break;
+	if (i < db->nprepared && db->prepared[i].generation == db->generation)
+		return NULL;
+	if (i == DB_MAX_PREPARED) {
+		*name = NULL;
+		return NULL;
+	}
+	res = PQprepare(db->conn, *name, sql, nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return res;
+	PQclear(res);
+	if (i == db->nprepared)
+		db->nprepared++;
+	db->prepared[i].name = *name;
+	db->prepared[i].generation = db->generation;
+	return NULL;
+}
+
+/* db_query and db_query_prepared: name NULL runs sql unnamed. */
+static int db_run(struct db *db, struct arena *a, const char *name, const char *sql, int nparams,
+		  const char *const *params, struct pg_result **out)
 {
 	PGresult *res = NULL;
 	ExecStatusType st;
@@ -99,7 +131,10 @@ int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (!db_ensure(db))
 			return DX_E_DB;
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		res = name ? db_prepare(db, &name, sql, nparams) : NULL;
+		if (!res)
+			res = name ? PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0)
+				   : PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			if (out && a) {
@@ -139,6 +174,18 @@ int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const
 		PQclear(res);
 		return rc;
 	}
+}
+
+int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
+	     struct pg_result **out)
+{
+	return db_run(db, a, NULL, sql, nparams, params, out);
+}
+
+int db_query_prepared(struct db *db, struct arena *a, const char *name, const char *sql, int nparams,
+		      const char *const *params, struct pg_result **out)
+{
+	return db_run(db, a, name, sql, nparams, params, out);
 }
 
 int db_exec(struct db *db, const char *sql)

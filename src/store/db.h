@@ -15,10 +15,20 @@
 struct arena;
 struct pg_result;
 
+#define DB_MAX_PREPARED 32
+
 struct db {
 	void *conn; /* PGconn * */
 	char *uri;
 	char errmsg[512];
+	/* Statements prepared on the connection (db_query_prepared): a name
+	 * counts only for the connection it was prepared on. */
+	unsigned generation; /* bumped at every (re)connection */
+	struct {
+		const char *name;
+		unsigned generation;
+	} prepared[DB_MAX_PREPARED];
+	int nprepared;
 };
 
 /* Connects to uri. Returns 0 or DX_E_DB (errmsg set; the uri's password is
@@ -39,6 +49,15 @@ int db_ping(struct db *db, double *latency_ms);
  */
 int db_query(struct db *db, struct arena *a, const char *sql, int nparams, const char *const *params,
 	     struct pg_result **res);
+
+/* As db_query, as the statement called name (a string constant; one
+ * name, one sql), prepared once per connection (again after a reconnect):
+ * statements run for every chunk or query are parsed once, and planned
+ * once when PostgreSQL's generic plan is as good. Only for statements
+ * whose best plan does not depend on the values (a primary key, not an
+ * array of paths: a generic plan made when a table was small scans it). */
+int db_query_prepared(struct db *db, struct arena *a, const char *name, const char *sql, int nparams,
+		      const char *const *params, struct pg_result **res);
 
 /* Runs sql (one or more statements) without parameters and result. */
 int db_exec(struct db *db, const char *sql);

@@ -22,53 +22,6 @@
 #include "util/log.h"
 #include "util/status.h"
 
-/*
- * Runs one of this file's fixed statements as a prepared statement named
- * name, preparing it on the connection the first time (and again after a
- * reconnect): their plans do not depend on the values, and planning the
- * document query costs more than running it. Any trouble with the
- * prepared form falls back to db_query.
- */
-static void ss_clear(void *res)
-{
-	PQclear(res);
-}
-
-static int ss_prepared(struct db *db, struct arena *a, const char *name, const char *sql, int nparams,
-		       const char *const *params, struct pg_result **out)
-{
-	PGconn *conn = db->conn;
-	PGresult *res;
-	int attempt;
-
-	for (attempt = 0; conn && PQstatus(conn) == CONNECTION_OK &&
-			  PQtransactionStatus(conn) == PQTRANS_IDLE && attempt < 2;
-	     attempt++) {
-		const char *state;
-
-		res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
-		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-			arena_on_cleanup(a, ss_clear, res);
-			*out = (struct pg_result *)res;
-			return 0;
-		}
-		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		if (!state || strcmp(state, "26000") != 0 || attempt > 0) {
-			PQclear(res);
-			break;
-		}
-		PQclear(res);
-		/* not prepared on this connection yet */
-		res = PQprepare(conn, name, sql, nparams, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			PQclear(res);
-			break;
-		}
-		PQclear(res);
-	}
-	return db_query(db, a, sql, nparams, params, out);
-}
-
 /* A statement being built: its text and its parameters ($1, $2, ...). */
 struct kwsql {
 	struct buf sql;
@@ -266,7 +219,7 @@ int searchstore_docs(struct db *db, struct arena *a, const int64_t *ids, size_t 
 	buf_addstr(&arr, "}");
 	param = arena_strdup(a, buf_str(&arr));
 	buf_release(&arr);
-	rc = ss_prepared(
+	rc = db_query_prepared(
 	    db, a, "docxp_search_docs",
 	    "SELECT e.id, json_build_object(" ENTITY_JSON_FIELDS "), left(e.content, 20000), e.repository_id"
 	    " FROM unnest($1::bigint[]) WITH ORDINALITY u(id, ord) JOIN entities e ON e.id = u.id"
@@ -334,15 +287,15 @@ int searchstore_repositories(struct db *db, struct arena *a, const char *reposit
 	", EXISTS (SELECT 1 FROM jobs j WHERE j.repository_id = r.id"                                  \
 	" AND j.status IN ('pending', 'planning', 'running')) FROM repositories r"
 	if (!repository)
-		rc =
-		    ss_prepared(db, a, "docxp_search_repos_all", REPO_SELECT " ORDER BY r.id", 0, NULL, &res);
+		rc = db_query_prepared(db, a, "docxp_search_repos_all", REPO_SELECT " ORDER BY r.id", 0, NULL,
+				       &res);
 	else if (strlen(repository) <= 18 && strspn(repository, "0123456789") == strlen(repository) &&
 		 *repository)
-		rc = ss_prepared(db, a, "docxp_search_repos_id", REPO_SELECT " WHERE r.id = $1::bigint", 1,
-				 &repository, &res);
+		rc = db_query_prepared(db, a, "docxp_search_repos_id", REPO_SELECT " WHERE r.id = $1::bigint",
+				       1, &repository, &res);
 	else
-		rc = ss_prepared(db, a, "docxp_search_repos_path", REPO_SELECT " WHERE r.path = $1", 1,
-				 &repository, &res);
+		rc = db_query_prepared(db, a, "docxp_search_repos_path", REPO_SELECT " WHERE r.path = $1", 1,
+				       &repository, &res);
 #undef REPO_SELECT
 	if (rc)
 		return rc;
