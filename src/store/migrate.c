@@ -95,14 +95,20 @@ out:
 	return rc;
 }
 
-/* The indexes of the PostgreSQL keyword leg: sql/002's definitions. */
+/* The indexes of the PostgreSQL keyword leg: sql/002's definitions, the
+ * GIN ones with 4 MB pending lists as sql/005 set them; the exact-name
+ * branch's btree as sql/015 left it to this leg. */
+#define GIN_PENDING " WITH (gin_pending_list_limit = 4096)"
 static const struct {
 	const char *name, *def;
 } search_indexes[] = {
-    {"entities_search_tsv_idx", "entities USING gin (search_tsv)"},
-    {"entities_name_words_idx", "entities USING gin (to_tsvector('simple', docxp_code_words(name)))"},
-    {"entities_name_trgm_idx", "entities USING gin (lower(name) gin_trgm_ops)"},
-    {"entities_qualified_name_trgm_idx", "entities USING gin (lower(qualified_name) gin_trgm_ops)"},
+    {"entities_search_tsv_idx", "entities USING gin (search_tsv)" GIN_PENDING},
+    {"entities_name_words_idx",
+     "entities USING gin (to_tsvector('simple', docxp_code_words(name)))" GIN_PENDING},
+    {"entities_name_trgm_idx", "entities USING gin (lower(name) gin_trgm_ops)" GIN_PENDING},
+    {"entities_qualified_name_trgm_idx",
+     "entities USING gin (lower(qualified_name) gin_trgm_ops)" GIN_PENDING},
+    {"entities_repository_name_idx", "entities (repository_id, name)"},
 };
 
 int migrate_search_indexes(struct db *db, bool wanted, int *changed)
@@ -121,11 +127,8 @@ int migrate_search_indexes(struct db *db, bool wanted, int *changed)
 			continue;
 		if (wanted) {
 			log_notice("creating search index | index=%s", name);
-			/* 4 MB pending lists, as sql/005 set them. */
-			rc = db_exec(db, arena_printf(a,
-						      "CREATE INDEX IF NOT EXISTS %s ON %s"
-						      " WITH (gin_pending_list_limit = 4096)",
-						      name, search_indexes[i].def));
+			rc = db_exec(db, arena_printf(a, "CREATE INDEX IF NOT EXISTS %s ON %s", name,
+						      search_indexes[i].def));
 		} else {
 			log_notice("dropping search index (keyword_index is not postgresql) | index=%s",
 				   name);

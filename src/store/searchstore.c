@@ -179,12 +179,21 @@ int searchstore_keyword(struct db *db, struct arena *a, const struct searchstore
 	return 0;
 }
 
-/* A link's target entity: same repository, by qualified name, else by name. */
-#define LINK_TARGET_JSON                                                                                  \
-	"(SELECT json_build_object('id', t.id, 'kind', t.kind, 'name', t.name, 'path', tf.path,"          \
-	" 'start_line', t.start_line, 'end_line', t.end_line) FROM entities t JOIN files tf ON tf.id = "  \
-	"t.file_id"                                                                                       \
-	" WHERE t.repository_id = l.repository_id AND (t.qualified_name = l.target OR t.name = l.target)" \
+/* The kinds links do not name from other files (sql/015): the predicate
+ * of the link indexes, word for word. */
+#define LINK_MEMBER_KINDS "('method', 'constructor', 'field', 'enum_constant')"
+
+/* A link's target entity (e is the link's entity): same repository, by
+ * qualified name, else by name, among the declarations links name (the
+ * partial indexes of sql/015) and, by qualified name, the entities of the
+ * link's own file. */
+#define LINK_TARGET_JSON                                                                                 \
+	"(SELECT json_build_object('id', t.id, 'kind', t.kind, 'name', t.name, 'path', tf.path,"         \
+	" 'start_line', t.start_line, 'end_line', t.end_line) FROM entities t JOIN files tf ON tf.id = " \
+	"t.file_id"                                                                                      \
+	" WHERE t.repository_id = l.repository_id AND (t.kind NOT IN " LINK_MEMBER_KINDS                 \
+	" AND t.qualified_name = l.target OR t.kind NOT IN " LINK_MEMBER_KINDS                           \
+	" AND t.name = l.target OR t.file_id = e.file_id AND t.qualified_name = l.target)"               \
 	" ORDER BY (t.qualified_name = l.target) DESC, t.id LIMIT 1)"
 
 #define ENTITY_JSON_FIELDS                                                                            \

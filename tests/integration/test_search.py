@@ -81,6 +81,21 @@ def test_struts_action_and_jsp(stack):
     ok(hit["file"]["path"].endswith("webapp/orders/edit.jsp"), "JSP path", hit)
 
 
+def test_member_links_resolve_in_their_file(stack):
+    # an embedded statement's sql_in link names its method or field: members
+    # are outside the link indexes (sql/015) and resolve in the link's file
+    st, _, b = search(stack, "order_no customer_id", kind="sql", limit=20)
+    eq(st, 200, "sql search: %r" % (b,))
+    links = [(h, l) for h in b["results"] for l in h["links"] if l["kind"] == "sql_in"]
+    ok(links, "embedded statements with sql_in links", b["results"][:3])
+    for h, l in links:
+        ok(l["entity"] and l["entity"]["kind"] in ("method", "field", "constructor"),
+           "sql_in resolved to a member", l)
+        eq(l["entity"]["path"], h["file"]["path"], "resolved in the statement's file")
+        eq(l["entity"]["name"], re.split(r"[.#]", l["target"])[-1].split("(")[0],
+           "the member the link names")
+
+
 def test_natural_language_first(stack):
     # bench/relevance has more (and the ones hybrid still misses)
     for q, name in (("sum of the net line totals", "getNetTotal"),
@@ -284,7 +299,7 @@ def test_keyword_index_modes(stack):
     mem = keyword_answers(stack)
     search_indexes = ("SELECT count(*) FROM pg_indexes WHERE indexname IN ('entities_search_tsv_idx',"
                       " 'entities_name_words_idx', 'entities_name_trgm_idx',"
-                      " 'entities_qualified_name_trgm_idx')")
+                      " 'entities_qualified_name_trgm_idx', 'entities_repository_name_idx')")
     eq(stack.psql(search_indexes)[0][0], "0", "no PostgreSQL keyword indexes in memory mode")
     stack.extra_conf.setdefault("search", {})["keyword_index"] = "postgresql"
     try:
@@ -299,12 +314,12 @@ def test_keyword_index_modes(stack):
         # the operator's steps: migrate (creates the indexes), restart
         r = stack.docxp("-c", stack.config, "migrate", timeout=120)
         eq(r.returncode, 0, "docxp migrate: " + r.stderr)
-        ok("created 4 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
-        eq(stack.psql(search_indexes)[0][0], "4", "the keyword indexes exist in postgresql mode")
+        ok("created 5 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
+        eq(stack.psql(search_indexes)[0][0], "5", "the keyword indexes exist in postgresql mode")
         stack.stop_api()
         stack.start_api()
         st, _, h = stack.http("GET", "/api/v1/search/health")
-        eq(h["keyword_index"]["postgresql_indexes"], 4, "indexes reported present")
+        eq(h["keyword_index"]["postgresql_indexes"], 5, "indexes reported present")
         ok("hint" not in h["keyword_index"], "no hint once migrated", h["keyword_index"])
         st, _, h = stack.http("GET", "/api/v1/search/health")
         eq(h["keyword_index"]["mode"], "postgresql")
@@ -318,7 +333,7 @@ def test_keyword_index_modes(stack):
         stack.stop_api()
         stack.start_api()
     eq(r.returncode, 0, "docxp migrate: " + r.stderr)
-    ok("dropped 4 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
+    ok("dropped 5 PostgreSQL keyword search indexes" in r.stdout, "migrate says so", r.stdout)
     eq(stack.psql(search_indexes)[0][0], "0", "the keyword indexes are gone in memory mode")
     for q, m, p in zip(KEYWORD_QUERIES, mem, pg):
         eq(bool(m), bool(p), "both find something or both nothing for %r" % (q,))
