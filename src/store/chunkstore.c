@@ -73,6 +73,48 @@ static int array_add_elem(struct buf *b, const char *s, bool first)
 	return rc ? rc : buf_addstr(b, "\"");
 }
 
+/* Rows passed as one PostgreSQL array literal per column (to unnest()). */
+#define ARRAY_COLS_MAX 5
+struct array_cols {
+	struct buf col[ARRAY_COLS_MAX];
+	size_t ncols, nrows;
+	int rc;
+};
+
+static void array_cols_init(struct array_cols *c, size_t ncols)
+{
+	size_t k;
+
+	c->ncols = ncols;
+	c->nrows = 0;
+	c->rc = 0;
+	for (k = 0; k < ncols; k++)
+		buf_init(&c->col[k], 0);
+}
+
+/* Adds one row: values[k] (NULL: SQL NULL) to column k. */
+static void array_cols_row(struct array_cols *c, const char *const *values)
+{
+	size_t k;
+
+	for (k = 0; k < c->ncols && c->rc == 0; k++)
+		c->rc = array_add_elem(&c->col[k], values[k], c->nrows == 0);
+	c->nrows++;
+}
+
+/* The columns' literals as params[0 .. ncols), on arena a; the buffers
+ * are released. Returns what building them returned. */
+static int array_cols_params(struct array_cols *c, struct arena *a, const char **params)
+{
+	size_t k;
+
+	for (k = 0; k < c->ncols; k++) {
+		params[k] = arena_printf(a, "{%s}", buf_str(&c->col[k]));
+		buf_release(&c->col[k]);
+	}
+	return c->rc;
+}
+
 /* Appends one COPY text field (escaped) and its separator. */
 static int copy_field(struct buf *b, const char *s, bool last)
 {
@@ -462,19 +504,18 @@ int chunkstore_known_hashes(struct db *db, struct arena *a, const struct chunk_c
 			    const char ***hashes)
 {
 	const char *params[2];
+	struct array_cols paths;
 	struct pg_result *res;
-	struct buf arr;
 	size_t i;
 	int rc, row;
 
-	buf_init(&arr, 0);
-	buf_addstr(&arr, "{");
+	array_cols_init(&paths, 1);
 	for (i = 0; i < claim->npaths; i++)
-		array_add_elem(&arr, claim->paths[i], i == 0);
-	buf_addstr(&arr, "}");
+		array_cols_row(&paths, &claim->paths[i]);
 	params[0] = fmt_int(a, claim->repo_id);
-	params[1] = arena_strdup(a, buf_str(&arr));
-	buf_release(&arr);
+	rc = array_cols_params(&paths, a, &params[1]);
+	if (rc)
+		return rc;
 	*hashes = arena_zalloc(a, (claim->npaths + 1) * sizeof(char *));
 	rc = db_query(db, a,
 		      "SELECT u.n, f.content_sha256 FROM unnest($2::text[]) WITH ORDINALITY AS u(p, n)"
@@ -532,41 +573,28 @@ int chunkstore_confirm_stats(struct db *db, struct arena *a, const struct chunk_
 			     const struct file_result *files, size_t nfiles)
 {
 	const char *params[4];
-	struct buf paths, hashes;
-	size_t i, n = 0;
-	int rc = 0;
+	struct array_cols cols;
+	size_t i;
+	int rc;
 
-	buf_init(&paths, 0);
-	buf_init(&hashes, 0);
-	buf_addstr(&paths, "{");
-	buf_addstr(&hashes, "{");
-	for (i = 0; i < nfiles && rc == 0; i++) {
-		if (files[i].outcome != FILE_PROCESSED && files[i].outcome != FILE_UNCHANGED)
-			continue;
-		rc = array_add_elem(&paths, files[i].path, n == 0);
-		if (rc == 0)
-			rc = array_add_elem(&hashes, files[i].sha256, n == 0);
-		n++;
+	array_cols_init(&cols, 2);
+	for (i = 0; i < nfiles; i++) {
+		const char *row[2] = {files[i].path, files[i].sha256};
+
+		if (files[i].outcome == FILE_PROCESSED || files[i].outcome == FILE_UNCHANGED)
+			array_cols_row(&cols, row);
 	}
-	if (rc == 0)
-		rc = buf_addstr(&paths, "}");
-	if (rc == 0)
-		rc = buf_addstr(&hashes, "}");
+	params[0] = fmt_int(a, claim->repo_id);
+	params[1] = claim->job_id;
+	rc = array_cols_params(&cols, a, &params[2]);
 	/* Only rows of this job's plan: its walk took the stat before this
 	 * read; a later plan's row is newer than the content read here. */
-	if (rc == 0 && n > 0) {
-		params[0] = fmt_int(a, claim->repo_id);
-		params[1] = claim->job_id;
-		params[2] = arena_strdup(a, buf_str(&paths));
-		params[3] = arena_strdup(a, buf_str(&hashes));
+	if (rc == 0 && cols.nrows > 0)
 		rc = db_query(db, a,
 			      "UPDATE file_stats s SET content_sha256 = u.h"
 			      " FROM unnest($3::text[], $4::text[]) AS u(p, h)"
 			      " WHERE s.repository_id = $1::bigint AND s.path = u.p AND s.job_id = $2::uuid",
 			      4, params, NULL);
-	}
-	buf_release(&paths);
-	buf_release(&hashes);
 	return rc;
 }
 
@@ -625,55 +653,6 @@ struct chunk_rows {
 	size_t nentities;
 };
 
-/* PostgreSQL array literals of a chunk's processed files' columns. */
-struct file_arrays {
-	struct buf path, language, size, lines, sha256;
-	size_t n;
-};
-
-static void file_arrays_release(struct file_arrays *fa)
-{
-	buf_release(&fa->path);
-	buf_release(&fa->language);
-	buf_release(&fa->size);
-	buf_release(&fa->lines);
-	buf_release(&fa->sha256);
-}
-
-static int file_arrays_fill(struct file_arrays *fa, struct arena *a, const struct file_result *files,
-			    size_t nfiles)
-{
-	struct buf *all[5] = {&fa->path, &fa->language, &fa->size, &fa->lines, &fa->sha256};
-	size_t i, k;
-	int rc = 0;
-
-	fa->n = 0;
-	for (k = 0; k < 5; k++)
-		buf_init(all[k], 0);
-	for (k = 0; k < 5 && rc == 0; k++)
-		rc = buf_addstr(all[k], "{");
-	for (i = 0; i < nfiles && rc == 0; i++) {
-		const struct file_result *f = &files[i];
-		bool first = fa->n == 0;
-
-		if (f->outcome != FILE_PROCESSED)
-			continue;
-		rc = array_add_elem(&fa->path, f->path, first);
-		if (rc == 0)
-			rc = array_add_elem(&fa->language, f->language, first);
-		if (rc == 0)
-			rc = array_add_elem(&fa->size, fmt_int(a, f->size), first);
-		if (rc == 0)
-			rc = array_add_elem(&fa->lines, fmt_int(a, f->lines), first);
-		if (rc == 0)
-			rc = array_add_elem(&fa->sha256, f->sha256, first);
-		fa->n++;
-	}
-	for (k = 0; k < 5 && rc == 0; k++)
-		rc = buf_addstr(all[k], "}");
-	return rc;
-}
-
 /*
  * Replaces the rows of the chunk's processed files: upserts the files
  * (their columns passed as arrays), removes the old entities (with their
@@ -687,31 +666,31 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 {
 	const char *params[8];
 	struct pg_result *res;
-	struct file_arrays fa;
-	struct buf existed;
-	size_t i, nexisted = 0;
+	struct array_cols cols, existed;
+	size_t i;
 	int rc, r;
 
 	memset(rows, 0, sizeof(*rows));
 	rows->repo_id = claim->repo_id;
 	rows->file_ids = arena_zalloc(a, (nfiles + 1) * sizeof(*rows->file_ids));
-	rc = file_arrays_fill(&fa, a, files, nfiles);
-	if (rc || fa.n == 0) {
-		file_arrays_release(&fa);
-		return rc;
+	array_cols_init(&cols, 5);
+	for (i = 0; i < nfiles; i++) {
+		const struct file_result *f = &files[i];
+
+		if (f->outcome == FILE_PROCESSED) {
+			const char *row[5] = {f->path, f->language, fmt_int(a, f->size), fmt_int(a, f->lines),
+					      f->sha256};
+
+			array_cols_row(&cols, row);
+			rows->nentities += f->entities.count;
+		}
 	}
-	for (i = 0; i < nfiles; i++)
-		if (files[i].outcome == FILE_PROCESSED)
-			rows->nentities += files[i].entities.count;
 	params[0] = fmt_int(a, rows->repo_id);
 	params[1] = claim->job_id;
 	params[2] = claim->commit_sha;
-	params[3] = arena_strdup(a, buf_str(&fa.path));
-	params[4] = arena_strdup(a, buf_str(&fa.language));
-	params[5] = arena_strdup(a, buf_str(&fa.size));
-	params[6] = arena_strdup(a, buf_str(&fa.lines));
-	params[7] = arena_strdup(a, buf_str(&fa.sha256));
-	file_arrays_release(&fa);
+	rc = array_cols_params(&cols, a, &params[3]);
+	if (rc || cols.nrows == 0)
+		return rc;
 	/* "old" is read with the statement's snapshot: the files indexed
 	 * before this chunk (an upsert keeps their ids). */
 	rc = db_query(
@@ -730,9 +709,10 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 	    8, params, &res);
 	if (rc)
 		return rc;
-	buf_init(&existed, 0);
-	rc = buf_addstr(&existed, "{");
-	for (r = 0; r < db_nrows(res) && rc == 0; r++) {
+	array_cols_init(&existed, 1);
+	for (r = 0; r < db_nrows(res); r++) {
+		const char *id = db_value(res, r, 1);
+
 		for (i = 0; i < nfiles; i++)
 			if (files[i].outcome == FILE_PROCESSED && !rows->file_ids[i] &&
 			    strcmp(files[i].path, db_value(res, r, 0)) == 0) {
@@ -740,16 +720,12 @@ static int chunk_rows_prepare(struct db *db, struct arena *a, const struct chunk
 				break;
 			}
 		if (strcmp(db_value(res, r, 2), "t") == 0)
-			rc = buf_printf(&existed, "%s%s", nexisted++ ? "," : "", db_value(res, r, 1));
+			array_cols_row(&existed, &id);
 	}
-	if (rc == 0)
-		rc = buf_addstr(&existed, "}");
-	if (rc == 0 && nexisted > 0) {
-		params[0] = buf_str(&existed);
+	rc = array_cols_params(&existed, a, params);
+	if (rc == 0 && existed.nrows > 0)
 		rc = db_query(db, a, "DELETE FROM entities WHERE file_id = ANY($1::bigint[])", 1, params,
 			      NULL);
-	}
-	buf_release(&existed);
 	if (rc)
 		return rc;
 	for (i = 0; i < nfiles; i++)
@@ -950,56 +926,36 @@ static int copy_vectors(struct db *db, const struct chunk_rows *rows, const stru
 static int write_issues(struct db *db, struct arena *a, const struct chunk_claim *claim,
 			const struct file_result *files, size_t nfiles)
 {
-	struct buf path, kind, reason, message;
 	const char *params[5];
-	size_t i, n = 0;
-	int rc = 0;
+	struct array_cols cols;
+	size_t i;
+	int rc;
 
-	buf_init(&path, 0);
-	buf_init(&kind, 0);
-	buf_init(&reason, 0);
-	buf_init(&message, 0);
-	for (i = 0; i < nfiles && rc == 0; i++) {
+	array_cols_init(&cols, 4);
+	for (i = 0; i < nfiles; i++) {
 		const struct file_result *f = &files[i];
-		bool first = n == 0;
+		const char *row[4] = {f->path, f->outcome == FILE_SKIPPED ? "skipped" : "failed",
+				      f->reason ? f->reason : "unknown", f->message};
 
-		if (f->outcome == FILE_PROCESSED || f->outcome == FILE_UNCHANGED)
-			continue;
-		rc = array_add_elem(&path, f->path, first);
-		if (rc == 0)
-			rc = array_add_elem(&kind, f->outcome == FILE_SKIPPED ? "skipped" : "failed", first);
-		if (rc == 0)
-			rc = array_add_elem(&reason, f->reason ? f->reason : "unknown", first);
-		if (rc == 0)
-			rc = array_add_elem(&message, f->message, first);
-		n++;
+		if (f->outcome != FILE_PROCESSED && f->outcome != FILE_UNCHANGED)
+			array_cols_row(&cols, row);
 	}
-	if (rc == 0 && n > 0) {
-		params[0] = fmt_int(a, claim->repo_id);
-		params[1] = arena_printf(a, "{%s}", buf_str(&path));
-		params[2] = arena_printf(a, "{%s}", buf_str(&kind));
-		params[3] = arena_printf(a, "{%s}", buf_str(&reason));
-		params[4] = arena_printf(a, "{%s}", buf_str(&message));
+	params[0] = fmt_int(a, claim->repo_id);
+	rc = array_cols_params(&cols, a, &params[1]);
+	if (rc || cols.nrows == 0)
+		return rc;
+	rc = db_query(db, a, "DELETE FROM files WHERE repository_id = $1::bigint AND path = ANY($2::text[])",
+		      2, params, NULL);
+	params[0] = claim->job_id;
+	if (rc == 0)
 		rc = db_query(db, a,
-			      "DELETE FROM files WHERE repository_id = $1::bigint AND path = ANY($2::text[])",
-			      2, params, NULL);
-		params[0] = claim->job_id;
-		if (rc == 0)
-			rc = db_query(
-			    db, a,
-			    "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
-			    " SELECT $1::uuid, u.path, u.kind, u.reason, u.message"
-			    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(path, kind, "
-			    "reason, message)"
-			    " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind, reason = "
-			    "EXCLUDED.reason,"
-			    " message = EXCLUDED.message, created_at = now()",
-			    5, params, NULL);
-	}
-	buf_release(&path);
-	buf_release(&kind);
-	buf_release(&reason);
-	buf_release(&message);
+			      "INSERT INTO job_file_issues (job_id, path, kind, reason, message)"
+			      " SELECT $1::uuid, u.path, u.kind, u.reason, u.message"
+			      " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+			      " AS u(path, kind, reason, message)"
+			      " ON CONFLICT (job_id, path) DO UPDATE SET kind = EXCLUDED.kind,"
+			      " reason = EXCLUDED.reason, message = EXCLUDED.message, created_at = now()",
+			      5, params, NULL);
 	return rc;
 }
 
